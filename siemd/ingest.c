@@ -1,0 +1,29 @@
+/*
+ * The ingest process.
+ */
+
+#include <sys/types.h>
+
+#include <stdlib.h>
+
+#include "siemd.h"
+#include "child.h"
+
+static json_t	*ingest_counters(void *);
+
+static json_t *
+ingest_counters(void *arg)
+{
+	return (json_object());
+}
+
+__dead void
+ingest(struct proc_ctx *ctx)
+{
+	static struct child	 c;
+
+	child_setup(ctx, &c);
+	c.counters = ingest_counters;
+	child_seal(&c, child_conf_str(&c, "chroot", SIEMD_EMPTY));
+	child_run(&c);
+}

@@ -1,0 +1,647 @@
+/*
+ * siemd: the privileged parent.  It parses the configuration, binds
+ * the listeners, reads key material, starts the sandboxed children,
+ * serves the control socket and supervises: when a child dies the
+ * whole daemon stops, and the service manager restarts it.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <tls.h>
+#include <unistd.h>
+
+#include "siemd.h"
+#include "control.h"
+
+const struct proc_role siemd_roles[PROC_MAX] = {
+	[PROC_INGEST] =		{ "ingest",	1 },
+	[PROC_PARSER] =		{ "parser",	1 },
+	[PROC_STORE] =		{ "store",	1 },
+	[PROC_QUERY] =		{ "query",	SIEMD_QUERY_PROCS },
+	[PROC_CORRELATE] =	{ "correlate",	1 },
+	[PROC_WEB] =		{ "web",	1 },
+	[PROC_NOTIFY] =		{ "notify",	1 },
+};
+
+/* Who talks to whom (DESIGN.md section 3); the parent talks to all. */
+static const struct proc_edge siemd_edges[] = {
+	{ PROC_INGEST,		PROC_PARSER },
+	{ PROC_PARSER,		PROC_STORE },
+	{ PROC_STORE,		PROC_CORRELATE },
+	{ PROC_CORRELATE,	PROC_NOTIFY },
+	{ PROC_STORE,		PROC_WEB },
+	{ PROC_WEB,		PROC_QUERY },
+	{ PROC_WEB,		PROC_PARSER },
+	{ PROC_NOTIFY,		PROC_STORE },
+};
+
+static const char *imsg_names[] = {
+#define X(n, c)	#n,
+	SIEMD_IMSG_TYPES
+#undef X
+};
+
+static const char *proc_imsg_names[] = {
+	"NONE", "PEER", "CFG_DONE", "READY", "START", "LOG", "VERBOSE",
+	"SHUTDOWN"
+};
+
+struct siemd_env	 env;
+
+static __dead void	 usage(void);
+static void		 parent_sig(int, short, void *);
+static void		 parent_status_timer(int, short, void *);
+static int		 parent_dispatch(struct imsgev *, struct imsg *);
+static void		 parent_configure(struct siemd_conf *);
+static void		 parent_bind(struct siemd_conf *);
+static int		 parent_bind_one(struct siemd_listener *);
+static void		 parent_send_file(struct proc_ctx *, int, int, int,
+			    const char *);
+static void		 parent_send_secret(struct proc_ctx *, int,
+			    struct siemd_conf *, const char *, int);
+static void		 parent_prepare_dirs(struct siemd_conf *);
+static void		 parent_shutdown(int);
+static void		 parent_reexec(void);
+static __dead void	 child_main(const char *, const char *);
+
+const char *
+imsg_type_name(uint32_t type)
+{
+	static char	 buf[32];
+
+	if (type < sizeof(proc_imsg_names) / sizeof(proc_imsg_names[0]))
+		return (proc_imsg_names[type]);
+	if (type > IMSG_SIEMD_FIRST && type < IMSG_SIEMD_LAST)
+		return (imsg_names[type - IMSG_SIEMD_FIRST - 1]);
+	snprintf(buf, sizeof(buf), "%u", type);
+	return (buf);
+}
+
+static __dead void
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-dnv] [-D macro=value] [-f file] "
+	    "[-s socket] [-S kill|trap|off]\n", getprogname());
+	exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct siemd_conf	*conf;
+	struct event		 ev_term, ev_int, ev_hup, ev_chld, ev_status;
+	struct timeval		 tv = { SIEMD_STATUS_INTERVAL, 0 };
+	const char		*role = NULL, *instance = NULL, *errstr;
+	char			*extra[8];
+	char			 vflag[8];
+	int			 ch, nextra, i;
+
+	memset(&env, 0, sizeof(env));
+	env.conffile = SIEMD_CONF;
+	env.sockpath = SIEMD_SOCKET;
+	env.sbmode = SANDBOX_KILL;
+	env.saved_argv = argv;
+
+	while ((ch = getopt(argc, argv, "D:df:I:nP:S:s:v")) != -1) {
+		switch (ch) {
+		case 'D':
+			if (cmdline_symset(optarg) < 0)
+				errx(1, "could not parse macro definition %s",
+				    optarg);
+			break;
+		case 'd':
+			env.debug = 1;
+			break;
+		case 'f':
+			env.conffile = optarg;
+			break;
+		case 'I':
+			instance = optarg;
+			break;
+		case 'n':
+			env.noaction = 1;
+			break;
+		case 'P':
+			role = optarg;
+			break;
+		case 'S':
+			if (sandbox_mode_parse(optarg, &env.sbmode) == -1)
+				errx(1, "-S: kill, trap or off");
+			break;
+		case 's':
+			env.sockpath = optarg;
+			break;
+		case 'v':
+			env.verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	if (argc != 0)
+		usage();
+	log_setverbose(env.verbose);
+
+	if (role != NULL)
+		child_main(role, instance);
+
+	log_init(1, LOG_DAEMON);
+	if ((conf = parse_config(env.conffile, 0)) == NULL)
+		exit(1);
+	if (env.noaction) {
+		if (env.verbose)
+			conf_dump(conf);
+		printf("configuration OK\n");
+		conf_free(conf);
+		exit(0);
+	}
+
+	if (geteuid() != 0)
+		errx(1, "need root privileges");
+	if (sodium_init() == -1)
+		errx(1, "libsodium initialisation failed");
+	if (getpwnam(SIEMD_USER) == NULL)
+		errx(1, "unknown user %s", SIEMD_USER);
+	if (getpwnam(SIEMD_DBUSER) == NULL)
+		errx(1, "unknown user %s", SIEMD_DBUSER);
+	env.self = realpath("/proc/self/exe", NULL);
+	if (env.self == NULL)
+		err(1, "cannot find my own executable");
+	env.conf = conf;
+
+	parent_prepare_dirs(conf);
+	parent_bind(conf);
+
+	env.notify_socket = getenv("NOTIFY_SOCKET");
+	if (!env.debug) {
+		log_init(0, LOG_DAEMON);
+		if (env.notify_socket == NULL && daemon(0, 0) == -1)
+			fatal("daemon");
+	}
+	/* no process title: rc.d finds the parent by its command line */
+	log_procinit("parent");
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((env.evbase = event_base_new()) == NULL)
+		fatalx("event_base_new");
+
+	proc_init(&env.ps, "siemd", siemd_roles, PROC_MAX, siemd_edges,
+	    sizeof(siemd_edges) / sizeof(siemd_edges[0]), imsg_type_name,
+	    SIEMD_MAX_PAYLOAD);
+	/* instance counts come from the configuration */
+	memcpy(env.roles, siemd_roles, sizeof(env.roles));
+	env.roles[PROC_PARSER].instances = conf->parsers;
+	env.ps.roles = env.roles;
+
+	nextra = 0;
+	if (env.verbose > 0) {
+		snprintf(vflag, sizeof(vflag), "-%.*s",
+		    env.verbose > 4 ? 4 : env.verbose, "vvvv");
+		extra[nextra++] = vflag;
+	}
+	if (env.debug)
+		extra[nextra++] = "-d";
+	extra[nextra++] = "-S";
+	extra[nextra++] = (char *)sandbox_mode_name(env.sbmode);
+	extra[nextra] = NULL;
+
+	env.started = time(NULL);
+	proc_spawn(&env.ps, env.self, extra);
+	proc_connect(&env.ps);
+	parent_configure(conf);
+	proc_cfg_done(&env.ps);
+	if (proc_wait_ready(&env.ps, PROC_SETUP_TIMEOUT) == -1) {
+		proc_shutdown(&env.ps);
+		fatalx("start-up failed");
+	}
+
+	env.ps.evbase = env.evbase;
+	proc_start(&env.ps, parent_dispatch);
+	for (i = 0; i < env.ps.nchildren; i++)
+		imsgev_add(&env.ps.children[i].iev);
+
+	if (control_init(env.sockpath) == -1)
+		fatalx("control socket %s", env.sockpath);
+
+	evsignal_assign(&ev_term, env.evbase, SIGTERM, parent_sig, NULL);
+	evsignal_assign(&ev_int, env.evbase, SIGINT, parent_sig, NULL);
+	evsignal_assign(&ev_hup, env.evbase, SIGHUP, parent_sig, NULL);
+	evsignal_assign(&ev_chld, env.evbase, SIGCHLD, parent_sig, NULL);
+	evsignal_add(&ev_term, NULL);
+	evsignal_add(&ev_int, NULL);
+	evsignal_add(&ev_hup, NULL);
+	evsignal_add(&ev_chld, NULL);
+	evtimer_assign(&ev_status, env.evbase, parent_status_timer, &ev_status);
+	evtimer_add(&ev_status, &tv);
+
+	/* a child may have died before the signal event existed */
+	raise(SIGCHLD);
+
+	log_info("started, %d processes sandboxed (%s)", env.ps.nchildren,
+	    sandbox_mode_name(env.sbmode));
+	sd_notify("READY=1\nSTATUS=running");
+	if (env.debug)
+		control_print_listening(stderr);
+
+	event_base_dispatch(env.evbase);
+
+	/* not reached: parent_shutdown() exits */
+	(void)errstr;
+	return (0);
+}
+
+/* Re-executed as a child: run the role's entry function. */
+static __dead void
+child_main(const char *role, const char *instance)
+{
+	static struct proc_ctx	 ctx;
+	static struct proc_role	 roles[PROC_MAX];
+	const char		*errstr;
+	int			 r, inst;
+
+	log_init(1, LOG_DAEMON);
+	for (r = 0; r < PROC_MAX; r++)
+		if (strcmp(siemd_roles[r].name, role) == 0)
+			break;
+	if (r == PROC_MAX)
+		errx(1, "unknown process %s", role);
+	inst = instance ? (int)strtonum(instance, 0, PROC_MAX_INSTANCES - 1,
+	    &errstr) : 0;
+	if (instance && errstr != NULL)
+		errx(1, "instance %s: %s", instance, errstr);
+	/* each child knows of every instance through PEER messages */
+	memcpy(roles, siemd_roles, sizeof(roles));
+	roles[PROC_PARSER].instances = SIEMD_MAX_PARSERS;
+	proc_init(&ctx, "siemd", roles, PROC_MAX, siemd_edges,
+	    sizeof(siemd_edges) / sizeof(siemd_edges[0]), imsg_type_name,
+	    SIEMD_MAX_PAYLOAD);
+	proc_child_init(&ctx, r, inst);
+	setproctitle("%s", ctx.title);
+
+	switch (r) {
+	case PROC_INGEST:
+		ingest(&ctx);
+	case PROC_PARSER:
+		parser(&ctx);
+	case PROC_STORE:
+		store(&ctx);
+	case PROC_QUERY:
+		query(&ctx);
+	case PROC_CORRELATE:
+		correlate(&ctx);
+	case PROC_WEB:
+		web(&ctx);
+	case PROC_NOTIFY:
+		notify(&ctx);
+	}
+	fatalx("%s: not reached", __func__);
+}
+
+/* The database directory belongs to _siemdb; the empty jail to root. */
+static void
+parent_prepare_dirs(struct siemd_conf *conf)
+{
+	struct passwd	*pw;
+	struct stat	 st;
+	char		*copy, *dir;
+
+	if ((pw = getpwnam(SIEMD_DBUSER)) == NULL)
+		fatalx("unknown user %s", SIEMD_DBUSER);
+	if ((copy = strdup(conf->database)) == NULL)
+		fatal("strdup");
+	dir = dirname(copy);
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT)
+			fatal("%s", dir);
+		if (mkdir(dir, 0750) == -1)
+			fatal("mkdir %s", dir);
+		if (chown(dir, pw->pw_uid, pw->pw_gid) == -1)
+			fatal("chown %s", dir);
+		log_info("created database directory %s", dir);
+	} else if (!S_ISDIR(st.st_mode))
+		fatalx("%s is not a directory", dir);
+	else if (st.st_uid != pw->pw_uid)
+		fatalx("database directory %s must be owned by %s", dir,
+		    SIEMD_DBUSER);
+	free(copy);
+
+	if (stat(conf->chroot, &st) == -1)
+		fatal("chroot directory %s", conf->chroot);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		fatalx("chroot directory %s must be a directory owned by root "
+		    "and writable by no one else", conf->chroot);
+	if (stat(conf->api.htdocs, &st) == -1 || !S_ISDIR(st.st_mode))
+		fatalx("htdocs directory %s is missing", conf->api.htdocs);
+}
+
+static int
+parent_bind_one(struct siemd_listener *l)
+{
+	int	 type, fd, on = 1;
+
+	type = l->proto == LISTEN_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	fd = socket(l->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return (-1);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+		goto fail;
+	if (l->ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
+		goto fail;
+	if (bind(fd, (struct sockaddr *)&l->ss, l->sslen) == -1)
+		goto fail;
+	if (type == SOCK_STREAM && listen(fd, 512) == -1)
+		goto fail;
+	l->fd = fd;
+	return (0);
+ fail:
+	close(fd);
+	return (-1);
+}
+
+static void
+parent_bind(struct siemd_conf *conf)
+{
+	struct siemd_listener	*l;
+
+	TAILQ_FOREACH(l, &conf->listeners, entry)
+		if (parent_bind_one(l) == -1)
+			fatal("%s:%d: listen on %s port %u %s", l->file,
+			    l->line, l->addr, l->port,
+			    conf_proto_name(l->proto));
+	TAILQ_FOREACH(l, &conf->api.listeners, entry)
+		if (parent_bind_one(l) == -1)
+			fatal("%s:%d: api listen on %s port %u", l->file,
+			    l->line, l->addr, l->port);
+}
+
+/* Key material goes to one child, in one message per file. */
+static void
+parent_send_file(struct proc_ctx *ps, int role, int listener, int kind,
+    const char *path)
+{
+	struct siemd_tlsfile_hdr hdr;
+	struct iovec		 iov[2];
+	struct proc_child	*pc;
+	uint8_t			*buf;
+	size_t			 len;
+
+	if ((buf = tls_load_file(path, &len, NULL)) == NULL)
+		fatal("%s", path);
+	if (len > SIEMD_MAX_PAYLOAD - sizeof(hdr))
+		fatalx("%s: file too large", path);
+	hdr.listener = listener;
+	hdr.kind = kind;
+	hdr.len = len;
+	iov[0].iov_base = &hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = buf;
+	iov[1].iov_len = len;
+	pc = proc_child_of(ps, role, 0);
+	if (imsgev_composev(&pc->iev, IMSG_CFG_TLSKEY, 0, -1, iov, 2) == -1)
+		fatal("%s: compose", __func__);
+	if (imsgbuf_flush(&pc->iev.ibuf) == -1)
+		fatal("%s: flush", __func__);
+	tls_unload_file(buf, len);
+}
+
+static void
+parent_send_secret(struct proc_ctx *ps, int role, struct siemd_conf *conf,
+    const char *label, int required)
+{
+	struct siemd_secret_hdr	 hdr;
+	struct siemd_secret	*s;
+	struct iovec		 iov[2];
+	struct proc_child	*pc;
+
+	if ((s = conf_secret(conf, label)) == NULL) {
+		if (required)
+			fatalx("secret %s missing", label);
+		return;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	strlcpy(hdr.label, label, sizeof(hdr.label));
+	hdr.len = s->len;
+	iov[0].iov_base = &hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = s->value;
+	iov[1].iov_len = s->len;
+	pc = proc_child_of(ps, role, 0);
+	if (imsgev_composev(&pc->iev, IMSG_CFG_SECRET, 0, -1, iov, 2) == -1)
+		fatal("%s: compose", __func__);
+	/* flushed now so that no copy lingers in a queue */
+	if (imsgbuf_flush(&pc->iev.ibuf) == -1)
+		fatal("%s: flush", __func__);
+}
+
+/*
+ * Need-to-know: each child gets only its categories.  Secrets are
+ * sent to the web process alone and wiped from the parent afterwards.
+ */
+static void
+parent_configure(struct siemd_conf *conf)
+{
+	struct siemd_listener_msg lm;
+	struct siemd_listener	*l;
+	struct siemd_user	*u;
+	struct siemd_ingestkey	*k;
+	struct siemd_secret	*s;
+	char			*json;
+	int			 r;
+
+	for (r = 0; r < PROC_MAX; r++) {
+		if ((json = conf_json(conf, r)) == NULL)
+			fatalx("%s: config for %s", __func__,
+			    siemd_roles[r].name);
+		if (strlen(json) + 1 > SIEMD_MAX_PAYLOAD)
+			fatalx("%s: config for %s too large", __func__,
+			    siemd_roles[r].name);
+		if (proc_compose_all(&env.ps, r, IMSG_CFG_JSON, -1, json,
+		    strlen(json) + 1) == -1)
+			fatal("%s: compose", __func__);
+		free(json);
+	}
+
+	TAILQ_FOREACH(l, &conf->listeners, entry) {
+		lm.id = l->id;
+		lm.proto = l->proto;
+		if (proc_compose_all(&env.ps, PROC_INGEST, IMSG_CFG_LISTENER,
+		    l->fd, &lm, sizeof(lm)) == -1)
+			fatal("%s: compose", __func__);
+		if (l->proto == LISTEN_TLS) {
+			parent_send_file(&env.ps, PROC_INGEST, l->id,
+			    TLSFILE_CERT, l->cert);
+			parent_send_file(&env.ps, PROC_INGEST, l->id,
+			    TLSFILE_KEY, l->key);
+			if (l->ca != NULL)
+				parent_send_file(&env.ps, PROC_INGEST, l->id,
+				    TLSFILE_CA, l->ca);
+		}
+	}
+	TAILQ_FOREACH(l, &conf->api.listeners, entry) {
+		lm.id = l->id;
+		lm.proto = l->proto;
+		if (proc_compose_all(&env.ps, PROC_WEB, IMSG_CFG_LISTENER,
+		    l->fd, &lm, sizeof(lm)) == -1)
+			fatal("%s: compose", __func__);
+		if (l->proto == LISTEN_HTTPS) {
+			parent_send_file(&env.ps, PROC_WEB, l->id,
+			    TLSFILE_CERT, l->cert);
+			parent_send_file(&env.ps, PROC_WEB, l->id,
+			    TLSFILE_KEY, l->key);
+		}
+	}
+
+	TAILQ_FOREACH(u, &conf->users, entry)
+		parent_send_secret(&env.ps, PROC_WEB, conf, u->password, 1);
+	TAILQ_FOREACH(k, &conf->ingestkeys, entry)
+		parent_send_secret(&env.ps, PROC_WEB, conf, k->secret, 1);
+	parent_send_secret(&env.ps, PROC_WEB, conf, "jwt-key", 0);
+
+	/* the parent has no further use for secret values */
+	TAILQ_FOREACH(s, &conf->secrets, entry) {
+		explicit_bzero(s->value, s->len);
+		s->len = 0;
+	}
+}
+
+static int
+parent_dispatch(struct imsgev *iev, struct imsg *imsg)
+{
+	struct proc_child	*pc;
+	const char		*json;
+
+	pc = proc_child_of(&env.ps, iev->role, iev->instance);
+	switch (imsg->hdr.type) {
+	case IMSG_STATUS:
+		if (imsg_get_string(imsg, &json) == -1)
+			return (-1);
+		free(pc->report);
+		if ((pc->report = strdup(json)) == NULL)
+			fatal("%s: strdup", __func__);
+		break;
+	default:
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+parent_status_timer(int fd, short events, void *arg)
+{
+	struct event	*ev = arg;
+	struct timeval	 tv = { SIEMD_STATUS_INTERVAL, 0 };
+
+	/* children push their counters on their own timers */
+	evtimer_add(ev, &tv);
+}
+
+/* SIGHUP: validate the new file first; a bad one changes nothing. */
+int
+parent_reload(char *errbuf, size_t errlen)
+{
+	struct siemd_conf	*nconf;
+
+	log_info("reloading configuration from %s", env.conffile);
+	sd_notify("RELOADING=1");
+	if ((nconf = parse_config(env.conffile, 0)) == NULL) {
+		log_warnx("configuration %s is invalid, keeping the running "
+		    "one", env.conffile);
+		snprintf(errbuf, errlen, "configuration %s is invalid, "
+		    "keeping the running one (see the log)", env.conffile);
+		sd_notify("READY=1");
+		return (-1);
+	}
+	/*
+	 * Every process holds a part of the configuration and some of it
+	 * (listeners, database, users, chroots) can only change by
+	 * starting afresh: stop the children and re-execute.
+	 */
+	conf_free(nconf);
+	log_info("configuration valid, restarting processes");
+	parent_reexec();
+	return (0);
+}
+
+static void
+parent_reexec(void)
+{
+	control_cleanup();
+	proc_shutdown(&env.ps);
+	closefrom(3);
+	execv(env.self, env.saved_argv);
+	fatal("execv %s", env.self);
+}
+
+static void
+parent_shutdown(int status)
+{
+	log_info("stopping");
+	sd_notify("STOPPING=1");
+	control_cleanup();
+	proc_shutdown(&env.ps);
+	log_info("stopped");
+	exit(status);
+}
+
+static void
+parent_sig(int sig, short events, void *arg)
+{
+	struct proc_child	*pc;
+	char			 name[64], errbuf[256];
+	int			 failed = 0;
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		parent_shutdown(0);
+		break;
+	case SIGHUP:
+		parent_reload(errbuf, sizeof(errbuf));
+		break;
+	case SIGCHLD:
+		while ((pc = proc_reap(&env.ps)) != NULL) {
+			proc_name(&env.ps, pc->role, pc->instance, name,
+			    sizeof(name));
+			if (WIFSIGNALED(pc->status))
+				log_warnx("%s (pid %d) killed by signal %s%s",
+				    name, (int)pc->pid,
+				    strsignal(WTERMSIG(pc->status)),
+				    WTERMSIG(pc->status) == SIGSYS ?
+				    " (forbidden system call)" : "");
+			else
+				log_warnx("%s (pid %d) exited with status %d",
+				    name, (int)pc->pid,
+				    WEXITSTATUS(pc->status));
+			failed = 1;
+		}
+		if (failed) {
+			log_warnx("a process died, shutting down");
+			parent_shutdown(1);
+		}
+		break;
+	}
+}

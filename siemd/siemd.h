@@ -1,0 +1,302 @@
+/*
+ * siemd: processes, the messages between them, limits, and the
+ * configuration the parent parses and hands out on a need-to-know
+ * basis.
+ */
+
+#ifndef SIEMD_H
+#define SIEMD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../privsep/imsg.h"
+#include "../privsep/log.h"
+#include "../privsep/proc.h"
+#include "../privsep/sandbox.h"
+
+#define SIEMD_VERSION		"0.1"
+#define SIEMD_USER		"_siemd"
+#define SIEMD_DBUSER		"_siemdb"
+
+#ifndef SIEMD_CONF
+#define SIEMD_CONF		"/etc/siemd/siemd.conf"
+#endif
+#ifndef SIEMD_SOCKET
+#define SIEMD_SOCKET		"/run/siemd.sock"
+#endif
+#ifndef SIEMD_EMPTY
+#define SIEMD_EMPTY		"/var/empty"
+#endif
+#ifndef SIEMD_HTDOCS
+#define SIEMD_HTDOCS		"/usr/local/share/siemd/htdocs"
+#endif
+#define SIEMD_DATABASE		"/var/db/siemd/siem.db"
+#define SIEMD_RULES		"/etc/siemd/rules"
+
+/* limits */
+#define SIEMD_MAX_PARSERS	8
+#define SIEMD_QUERY_PROCS	2
+#define SIEMD_MAX_PAYLOAD	(1024 * 1024)	/* imsg payload per channel */
+#define SIEMD_MAX_CONFIG	(4 * 1024 * 1024)	/* config sent to a child */
+#define SIEMD_MAX_LINE		(64 * 1024)	/* default max message size */
+#define SIEMD_MAX_SECRET	4096
+#define SIEMD_MAX_NAME		256
+#define SIEMD_MAX_INCLUDE_DEPTH	8
+#define SIEMD_RCVBUF		(8 * 1024 * 1024)
+#define SIEMD_MAX_CONNS		1024
+#define SIEMD_IDLE_TIMEOUT	300	/* seconds */
+#define SIEMD_HANDSHAKE_TIMEOUT	10	/* seconds */
+#define SIEMD_TOKEN_LIFETIME	(7 * 86400)
+#define SIEMD_BODY_MAX		(10 * 1024 * 1024)
+#define SIEMD_RATE_LIMIT	200	/* requests per minute per token */
+#define SIEMD_RETENTION		(30LL * 86400)
+#define SIEMD_STATUS_INTERVAL	1	/* seconds between status reports */
+
+/* The processes; the order is the start order. */
+enum siemd_proc {
+	PROC_INGEST,
+	PROC_PARSER,
+	PROC_STORE,
+	PROC_QUERY,
+	PROC_CORRELATE,
+	PROC_WEB,
+	PROC_NOTIFY,
+	PROC_MAX
+};
+
+/*
+ * Messages.  X(name, comment) keeps each type and its name for -vv
+ * traces in one place; payloads are described beside each type.
+ */
+#define SIEMD_IMSG_TYPES \
+	X(IMSG_CFG_JSON,	"config categories: NUL-terminated JSON") \
+	X(IMSG_CFG_SECRET,	"struct siemd_secret_hdr, then value bytes") \
+	X(IMSG_CFG_LISTENER,	"fd: bound socket; struct siemd_listener_msg") \
+	X(IMSG_CFG_TLSKEY,	"struct siemd_tlsfile_hdr, then PEM bytes") \
+	X(IMSG_STATUS,		"child -> parent: NUL-terminated JSON counters") \
+	X(IMSG_CTL_SHOW_STATUS,	"siemctl: no payload") \
+	X(IMSG_CTL_SHOW_SOURCES,"siemctl: no payload") \
+	X(IMSG_CTL_RELOAD,	"siemctl: no payload") \
+	X(IMSG_CTL_LOG_VERBOSE,	"siemctl: int verbosity") \
+	X(IMSG_CTL_TEXT,	"parent -> siemctl: NUL-terminated text") \
+	X(IMSG_CTL_ERROR,	"parent -> siemctl: NUL-terminated text") \
+	X(IMSG_CTL_END,		"parent -> siemctl: end of reply")
+
+enum imsg_type {
+	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
+#define X(n, c)	n,
+	SIEMD_IMSG_TYPES
+#undef X
+	IMSG_SIEMD_LAST
+};
+
+struct siemd_secret_hdr {
+	char		 label[SIEMD_MAX_NAME];
+	uint32_t	 len;
+	/* followed by len bytes */
+};
+
+struct siemd_listener_msg {
+	int32_t		 id;
+	int32_t		 proto;		/* enum listen_proto */
+};
+
+struct siemd_tlsfile_hdr {
+	int32_t		 listener;	/* listener id */
+	int32_t		 kind;		/* enum tls_file_kind */
+	uint32_t	 len;
+	/* followed by len bytes */
+};
+
+enum tls_file_kind {
+	TLSFILE_CERT,
+	TLSFILE_KEY,
+	TLSFILE_CA
+};
+
+/* configuration ---------------------------------------------------- */
+
+enum listen_proto {
+	LISTEN_UDP,
+	LISTEN_TCP,
+	LISTEN_TLS,
+	LISTEN_HTTP,		/* api without tls */
+	LISTEN_HTTPS		/* api with tls */
+};
+
+enum tail_format {
+	FORMAT_AUTO,
+	FORMAT_JSONL,
+	FORMAT_SYSLOG,
+	FORMAT_AUDITD,
+	FORMAT_ACCESS
+};
+
+enum user_role {
+	ROLE_VIEWER,
+	ROLE_ANALYST,
+	ROLE_ADMIN
+};
+
+struct siemd_listener {
+	TAILQ_ENTRY(siemd_listener) entry;
+	int			 id;
+	enum listen_proto	 proto;
+	char			*addr;		/* as written: "127.0.0.1" */
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	in_port_t		 port;
+	size_t			 rcvbuf;	/* udp */
+	size_t			 maxmsg;	/* tcp, tls */
+	int			 maxconns;
+	int			 idle_timeout;	/* seconds */
+	int			 handshake_timeout;
+	char			*cert;		/* tls: file names */
+	char			*key;
+	char			*ca;
+	int			 fd;		/* parent: bound socket */
+	char			*file;		/* where it was declared */
+	int			 line;
+};
+TAILQ_HEAD(siemd_listeners, siemd_listener);
+
+struct siemd_tail {
+	TAILQ_ENTRY(siemd_tail)	 entry;
+	int			 id;
+	char			*dir;
+	char			*match;		/* glob, may use ** */
+	enum tail_format	 format;
+	char			*app;		/* NULL: from the record */
+	int			 start_beginning;
+	char			*file;
+	int			 line;
+};
+TAILQ_HEAD(siemd_tails, siemd_tail);
+
+struct siemd_strlist {
+	TAILQ_ENTRY(siemd_strlist) entry;
+	char			*value;
+};
+TAILQ_HEAD(siemd_strlists, siemd_strlist);
+
+struct siemd_api {
+	struct siemd_listeners	 listeners;	/* LISTEN_HTTP/HTTPS */
+	char			*prefix;	/* "" or "/siem" */
+	struct siemd_strlists	 cors;
+	struct siemd_strlists	 proxies;	/* addresses or CIDRs */
+	int64_t			 token_lifetime;	/* seconds */
+	size_t			 body_max;
+	int			 rate_limit;	/* per minute per token */
+	char			*htdocs;
+};
+
+struct siemd_user {
+	TAILQ_ENTRY(siemd_user)	 entry;
+	char			*name;
+	enum user_role		 role;
+	char			*password;	/* label in the secrets file */
+	char			*file;
+	int			 line;
+};
+TAILQ_HEAD(siemd_users, siemd_user);
+
+struct siemd_ingestkey {
+	TAILQ_ENTRY(siemd_ingestkey) entry;
+	char			*name;
+	char			*secret;	/* label in the secrets file */
+	char			*file;
+	int			 line;
+};
+TAILQ_HEAD(siemd_ingestkeys, siemd_ingestkey);
+
+/* One "label value" line of the secrets file; only the parent reads it. */
+struct siemd_secret {
+	TAILQ_ENTRY(siemd_secret) entry;
+	char			*label;
+	char			*value;
+	size_t			 len;
+};
+TAILQ_HEAD(siemd_secrets, siemd_secret);
+
+struct siemd_conf {
+	char			*conffile;
+	char			*secrets_file;
+	char			*database;
+	int64_t			 retention_age;		/* seconds, 0 = off */
+	int64_t			 retention_size;	/* bytes, 0 = off */
+	int			 parsers;
+	char			*rules;
+	char			*chroot;	/* empty dir for sandboxes */
+	struct siemd_listeners	 listeners;	/* syslog */
+	struct siemd_tails	 tails;
+	struct siemd_api	 api;
+	int			 api_set;
+	struct siemd_users	 users;
+	struct siemd_ingestkeys	 ingestkeys;
+	struct siemd_secrets	 secrets;
+	int			 nlisteners;	/* ids handed out so far */
+};
+
+/* parse.y */
+struct siemd_conf *parse_config(const char *, int);
+int	 cmdline_symset(char *);
+void	 conf_free(struct siemd_conf *);
+
+/* conf.c */
+int64_t	 conf_duration(const char *);
+int64_t	 conf_size(const char *);
+const char *conf_proto_name(enum listen_proto);
+const char *conf_format_name(enum tail_format);
+const char *conf_role_name(enum user_role);
+int	 conf_load_secrets(struct siemd_conf *);
+struct siemd_secret *conf_secret(struct siemd_conf *, const char *);
+char	*conf_json(struct siemd_conf *, int);
+void	 conf_dump(struct siemd_conf *);
+
+/* The parent's state. */
+struct siemd_env {
+	const char		*conffile;
+	const char		*sockpath;
+	enum sandbox_mode	 sbmode;
+	char		       **saved_argv;
+	int			 debug;
+	int			 noaction;
+	int			 verbose;
+	char			*self;		/* path of our executable */
+	const char		*notify_socket;
+	struct siemd_conf	*conf;
+	struct event_base	*evbase;
+	struct proc_ctx		 ps;
+	struct proc_role	 roles[PROC_MAX];
+	time_t			 started;
+};
+extern struct siemd_env	 env;
+
+/* siemd.c */
+const char *imsg_type_name(uint32_t);
+extern const struct proc_role siemd_roles[PROC_MAX];
+int	 parent_reload(char *, size_t);
+
+/* sd_notify.c: the systemd readiness datagram, without libsystemd */
+void	 sd_notify(const char *);
+
+/* filters.c: one seccomp table per role */
+const struct sandbox_policy *siemd_policy(int);
+
+/* children */
+__dead void	 ingest(struct proc_ctx *);
+__dead void	 parser(struct proc_ctx *);
+__dead void	 store(struct proc_ctx *);
+__dead void	 query(struct proc_ctx *);
+__dead void	 correlate(struct proc_ctx *);
+__dead void	 web(struct proc_ctx *);
+__dead void	 notify(struct proc_ctx *);
+
+#endif /* SIEMD_H */
