@@ -1,7 +1,8 @@
 /*
  * The normalized event (DESIGN.md section 6) as the parsers fill it
  * in and the store writes it.  Text fields are NUL-terminated heap
- * strings or NULL when absent; integers use -1 for "absent".
+ * strings or NULL when absent; integers use -1 for "absent".  It is
+ * struct siem_event because libevent owns the name struct event.
  */
 
 #ifndef SIEMD_EVENT_H
@@ -74,7 +75,7 @@ enum event_int {
 	EV_INT_MAX
 };
 
-struct event {
+struct siem_event {
 	int64_t			 id;		/* row id once stored, else 0 */
 	int64_t			 ts;		/* µs UTC */
 	int64_t			 received_at;	/* µs UTC */
@@ -85,20 +86,21 @@ struct event {
 	json_t			*data;		/* object, or NULL when empty */
 };
 
-void	 event_init(struct event *);
-void	 event_clear(struct event *);
-int	 event_set(struct event *, enum event_text, const char *, size_t);
-int	 event_setf(struct event *, enum event_text, const char *, ...)
+void	 event_init(struct siem_event *);
+void	 event_clear(struct siem_event *);
+int	 event_set(struct siem_event *, enum event_text, const char *, size_t);
+int	 event_setf(struct siem_event *, enum event_text, const char *, ...)
 	    __attribute__((__format__ (printf, 3, 4)));
-const char *event_get(const struct event *, enum event_text);
-void	 event_data_set(struct event *, const char *, json_t *);
-void	 event_data_setstr(struct event *, const char *, const char *,
+const char *event_get(const struct siem_event *, enum event_text);
+void	 event_data_set(struct siem_event *, const char *, json_t *);
+void	 event_data_setstr(struct siem_event *, const char *, const char *,
 	    size_t);
 char	*event_escape_raw(const char *, size_t, size_t *);
+json_t	*event_json_stringn(const char *, size_t);	/* U+FFFD fixes */
 const char *event_text_name(enum event_text);
 const char *event_int_name(enum event_int);
 const char *event_severity_name(enum event_severity);
 int	 event_severity_parse(const char *, enum event_severity *);
-json_t	*event_to_json(const struct event *);
+json_t	*event_to_json(const struct siem_event *);
 
 #endif /* SIEMD_EVENT_H */

@@ -33,25 +33,25 @@ struct record_hint {
 #define PARSE_ERROR	2	/* this format, but broken; reason set */
 
 /* syslog_parse.c: RFC 5424 and RFC 3164 (with or without PRI). */
-int	 syslog_parse(struct event *, const char *, size_t,
+int	 syslog_parse(struct siem_event *, const char *, size_t,
 	    const struct record_hint *, const char **);
-int	 syslog_parse_5424(struct event *, const char *, size_t,
+int	 syslog_parse_5424(struct siem_event *, const char *, size_t,
 	    const struct record_hint *, const char **);
-int	 syslog_parse_3164(struct event *, const char *, size_t,
+int	 syslog_parse_3164(struct siem_event *, const char *, size_t,
 	    const struct record_hint *, const char **);
 
 /* extract.c: sshd, sudo, su, PAM, useradd, cron, firewall lines. */
-void	 extract_program(struct event *);
+void	 extract_program(struct siem_event *);
 
 /* severity.c */
-void	 classify_severity(struct event *);
+void	 classify_severity(struct siem_event *);
 
 /* json_event.c: JSON lines of any shape, with field aliases. */
-int	 json_event_parse(struct event *, const char *, size_t,
+int	 json_event_parse(struct siem_event *, const char *, size_t,
 	    const struct record_hint *, const char **);
 
 /* access_log.c: common/combined web access logs. */
-int	 access_log_parse(struct event *, const char *, size_t,
+int	 access_log_parse(struct siem_event *, const char *, size_t,
 	    const struct record_hint *, const char **);
 
 /*
@@ -65,17 +65,17 @@ struct audit_state *audit_state_new(void);
 void	 audit_state_free(struct audit_state *);
 /* 1: *out holds a finished event (caller clears it); 0: buffered */
 int	 audit_feed(struct audit_state *, const char *, size_t,
-	    const struct record_hint *, struct event *, const char **);
-int	 audit_flush(struct audit_state *, struct event *);
+	    const struct record_hint *, struct siem_event *, const char **);
+int	 audit_flush(struct audit_state *, struct siem_event *);
 
 /*
  * normalize.c: the entry point.  Always produces an event: on any
  * failure the event is a parse_error carrying the raw bytes and the
  * reason in data_json.  Returns PARSE_OK or PARSE_ERROR.
  */
-int	 normalize_record(struct event *, const char *, size_t,
+int	 normalize_record(struct siem_event *, const char *, size_t,
 	    const struct record_hint *);
-void	 normalize_parse_error(struct event *, const char *, size_t,
+void	 normalize_parse_error(struct siem_event *, const char *, size_t,
 	    const struct record_hint *, const char *);
 
 #endif /* SIEMD_NORMALIZE_H */

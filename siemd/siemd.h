@@ -87,7 +87,14 @@ enum siemd_proc {
 	X(IMSG_CTL_LOG_VERBOSE,	"siemctl: int verbosity") \
 	X(IMSG_CTL_TEXT,	"parent -> siemctl: NUL-terminated text") \
 	X(IMSG_CTL_ERROR,	"parent -> siemctl: NUL-terminated text") \
-	X(IMSG_CTL_END,		"parent -> siemctl: end of reply")
+	X(IMSG_CTL_END,		"parent -> siemctl: end of reply") \
+	X(IMSG_TAIL_FILE,	"parent -> ingest: fd; struct tail_file, path") \
+	X(IMSG_TAIL_GONE,	"parent -> ingest: int64 file id") \
+	X(IMSG_SOURCE_FILE,	"ingest -> parser: struct source_file, path") \
+	X(IMSG_RECORDS,		"ingest -> parser: struct record_hdr ...") \
+	X(IMSG_EVENTS,		"parser -> store: packed events (event_wire)") \
+	X(IMSG_FILE_REGISTER,	"parent -> store: struct file_register, path") \
+	X(IMSG_FILE_REGISTERED,	"store -> parent: struct file_registered")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -119,6 +126,69 @@ enum tls_file_kind {
 	TLSFILE_CERT,
 	TLSFILE_KEY,
 	TLSFILE_CA
+};
+
+/*
+ * Where a record came from.  Records of one source always go to the
+ * same parser, so that a file's lines reach the store in order and a
+ * committed offset never skips a line.
+ */
+enum source_kind {
+	SOURCE_LISTENER,	/* id: listener id */
+	SOURCE_FILE,		/* id: file id from the store's files table */
+	SOURCE_HTTP		/* id: ingest key index */
+};
+
+/* IMSG_RECORDS carries one or more of these back to back. */
+struct record_hdr {
+	uint32_t	 len;		/* record bytes */
+	uint8_t		 kind;		/* enum source_kind */
+	uint8_t		 flags;		/* RECORD_* */
+	uint8_t		 peerlen;	/* sender address bytes, no NUL */
+	uint8_t		 pad;
+	int64_t		 id;		/* listener or file id */
+	int64_t		 received_at;	/* µs UTC */
+	int64_t		 offset;	/* file: offset after the line; or -1 */
+	/* followed by peerlen bytes of address, then len bytes */
+};
+#define RECORD_TRUNCATED	0x01	/* oversize: cut at max message */
+#define RECORDS_BATCH_MAX	(256 * 1024)	/* bytes per IMSG_RECORDS */
+
+/* IMSG_TAIL_FILE, parent -> ingest, with the open file's fd. */
+struct tail_file {
+	int64_t		 file_id;
+	int64_t		 offset;	/* committed: resume here */
+	int32_t		 tail_id;
+	int32_t		 pad;
+	/* followed by the NUL-terminated path */
+};
+
+/* IMSG_SOURCE_FILE, ingest -> every parser, before a file's records. */
+struct source_file {
+	int64_t		 file_id;
+	int32_t		 tail_id;
+	int32_t		 pad;
+	/* followed by the NUL-terminated path */
+};
+
+/* IMSG_FILE_REGISTER, parent -> store: which offset to resume from. */
+struct file_register {
+	uint32_t	 reqid;
+	int32_t		 tail_id;
+	int32_t		 start_beginning;
+	int32_t		 pad;
+	uint64_t	 dev;
+	uint64_t	 ino;
+	int64_t		 size;
+	/* followed by the NUL-terminated path */
+};
+
+/* IMSG_FILE_REGISTERED, store -> parent. */
+struct file_registered {
+	uint32_t	 reqid;
+	int32_t		 pad;
+	int64_t		 file_id;
+	int64_t		 offset;
 };
 
 /* configuration ---------------------------------------------------- */
@@ -228,6 +298,7 @@ TAILQ_HEAD(siemd_secrets, siemd_secret);
 struct siemd_conf {
 	char			*conffile;
 	char			*secrets_file;
+	char			*secrets_where;	/* "file:line" of the statement */
 	char			*database;
 	int64_t			 retention_age;		/* seconds, 0 = off */
 	int64_t			 retention_size;	/* bytes, 0 = off */
