@@ -49,7 +49,7 @@ static const char *severity_names[] = {
 static size_t	 utf8_seqlen(const unsigned char *, size_t);
 static size_t	 sanitize(const char *, size_t, size_t, int, char **,
 		    int *);
-static void	 note_truncated(struct event *, const char *, size_t);
+static void	 note_truncated(struct siem_event *, const char *, size_t);
 static void	 format_ts(int64_t, char *, size_t);
 
 /*
@@ -138,7 +138,7 @@ sanitize(const char *s, size_t len, size_t cap, int rawmode, char **out,
 
 /* Record in data_json that a field lost bytes: "truncated":{f:len}. */
 static void
-note_truncated(struct event *ev, const char *name, size_t origlen)
+note_truncated(struct siem_event *ev, const char *name, size_t origlen)
 {
 	json_t	*t;
 
@@ -157,7 +157,7 @@ note_truncated(struct event *ev, const char *name, size_t origlen)
 }
 
 void
-event_init(struct event *ev)
+event_init(struct siem_event *ev)
 {
 	size_t	 i;
 
@@ -172,7 +172,7 @@ event_init(struct event *ev)
 }
 
 void
-event_clear(struct event *ev)
+event_clear(struct siem_event *ev)
 {
 	size_t	 i;
 
@@ -192,7 +192,7 @@ event_clear(struct event *ev)
  * Returns 1 when the value was truncated, else 0.
  */
 int
-event_set(struct event *ev, enum event_text f, const char *s, size_t len)
+event_set(struct siem_event *ev, enum event_text f, const char *s, size_t len)
 {
 	char	*v;
 	size_t	 cap;
@@ -215,7 +215,7 @@ event_set(struct event *ev, enum event_text f, const char *s, size_t len)
 }
 
 int
-event_setf(struct event *ev, enum event_text f, const char *fmt, ...)
+event_setf(struct siem_event *ev, enum event_text f, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*s;
@@ -232,7 +232,7 @@ event_setf(struct event *ev, enum event_text f, const char *fmt, ...)
 }
 
 const char *
-event_get(const struct event *ev, enum event_text f)
+event_get(const struct siem_event *ev, enum event_text f)
 {
 	if ((unsigned int)f >= EV_TEXT_MAX)
 		return (NULL);
@@ -244,7 +244,7 @@ event_get(const struct event *ev, enum event_text f)
  * json_object_set_new does).  v == NULL removes the key.
  */
 void
-event_data_set(struct event *ev, const char *key, json_t *v)
+event_data_set(struct siem_event *ev, const char *key, json_t *v)
 {
 	if (v == NULL) {
 		if (ev->data != NULL)
@@ -263,7 +263,7 @@ event_data_set(struct event *ev, const char *key, json_t *v)
  * s == NULL removes the key.
  */
 void
-event_data_setstr(struct event *ev, const char *key, const char *s,
+event_data_setstr(struct siem_event *ev, const char *key, const char *s,
     size_t len)
 {
 	char	 name[EVENT_DATA_KEYMAX];
@@ -285,6 +285,28 @@ event_data_setstr(struct event *ev, const char *key, const char *s,
 		snprintf(name, sizeof(name), "data.%s", key);
 		note_truncated(ev, name, len);
 	}
+}
+
+/*
+ * A JSON string of s with invalid UTF-8 and NUL replaced by U+FFFD,
+ * for nested values (structured data) that event_data_setstr() cannot
+ * place.  Not capped: callers bound the input.
+ */
+json_t *
+event_json_stringn(const char *s, size_t len)
+{
+	char	*v;
+	size_t	 n;
+	int	 truncated;
+	json_t	*j;
+
+	if (len > (SIZE_MAX - 1) / UTF8_REPLACEMENT_LEN)
+		fatalx("%s: string too long", __func__);
+	n = sanitize(s, len, len * UTF8_REPLACEMENT_LEN, 0, &v, &truncated);
+	if ((j = json_stringn_nocheck(v, n)) == NULL)
+		fatal("%s: json_stringn", __func__);
+	free(v);
+	return (j);
 }
 
 /*
@@ -398,7 +420,7 @@ format_ts(int64_t us, char *buf, size_t sz)
  * columns left out, data_json and tags as nested JSON.
  */
 json_t *
-event_to_json(const struct event *ev)
+event_to_json(const struct siem_event *ev)
 {
 	json_t	*o, *v;
 	char	 ts[EVENT_TS_LEN];

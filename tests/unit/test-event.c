@@ -47,8 +47,8 @@ unescape_raw(const char *s, char *out)
 static void
 test_init(void)
 {
-	struct event	 ev;
-	int		 i;
+	struct siem_event	 ev;
+	int			 i;
 
 	TEST_BEGIN("event/init");
 	event_init(&ev);
@@ -72,7 +72,7 @@ test_init(void)
 static void
 test_set(void)
 {
-	struct event	 ev;
+	struct siem_event	 ev;
 
 	event_init(&ev);
 	TEST_BEGIN("event/set");
@@ -100,10 +100,10 @@ test_set(void)
 static void
 test_truncate(void)
 {
-	struct event	 ev;
-	char		*big;
-	size_t		 i, n;
-	json_t		*t;
+	struct siem_event	 ev;
+	char			*big;
+	size_t			 i, n;
+	json_t			*t;
 
 	n = EVENT_MAX_MESSAGE + 100;
 	if ((big = malloc(n)) == NULL)
@@ -161,7 +161,7 @@ test_truncate(void)
 static void
 test_utf8(void)
 {
-	struct event	 ev;
+	struct siem_event	 ev;
 
 	event_init(&ev);
 	TEST_BEGIN("event/utf8-valid");
@@ -265,8 +265,9 @@ test_raw(void)
 static void
 test_data(void)
 {
-	struct event	 ev;
-	char		 big[EVENT_MAX_TEXT + 10];
+	struct siem_event	 ev;
+	char			 big[EVENT_MAX_TEXT + 10];
+	json_t			*t;
 
 	event_init(&ev);
 	TEST_BEGIN("event/data-set");
@@ -287,6 +288,15 @@ test_data(void)
 	    "\xef\xbf\xbd");
 	TEST_END();
 
+	TEST_BEGIN("event/json-stringn");
+	t = event_json_stringn("a\0b\xc3", 4);
+	CHECK_STR(json_string_value(t), "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+	json_decref(t);
+	t = event_json_stringn("\xce\xba\xe1\xbd\xb9", 5);
+	CHECK_STR(json_string_value(t), "\xce\xba\xe1\xbd\xb9");
+	json_decref(t);
+	TEST_END();
+
 	TEST_BEGIN("event/data-truncated");
 	memset(big, 'b', sizeof(big));
 	event_data_setstr(&ev, "long", big, sizeof(big));
@@ -301,8 +311,8 @@ test_data(void)
 static void
 test_json(void)
 {
-	struct event	 ev;
-	json_t		*j;
+	struct siem_event	 ev;
+	json_t			*j;
 
 	event_init(&ev);
 	TEST_BEGIN("event/to-json");
