@@ -135,6 +135,13 @@ proc_spawn(struct proc_ctx *ctx, const char *self, char *const extra[])
 			case -1:
 				fatal("%s: fork", __func__);
 			case 0:
+				/*
+				 * A session of its own: signals meant for the
+				 * terminal's process group (Ctrl-C) or a
+				 * service manager's main process reach only
+				 * the parent, which stops children in order.
+				 */
+				(void)setsid();
 				/* dup2 clears close-on-exec on the copy */
 				if (fds[1] == PROC_CHANNEL_FD) {
 					if (fcntl(fds[1], F_SETFD, 0) == -1)
@@ -645,7 +652,7 @@ imsgev_init(struct imsgev *iev, struct proc_ctx *ctx, int fd, int role,
 void
 imsgev_add(struct imsgev *iev)
 {
-	short	 events = EV_READ;
+	short	 events = iev->paused ? 0 : EV_READ;
 
 	if (iev->ctx->evbase == NULL)
 		return;
@@ -655,6 +662,9 @@ imsgev_add(struct imsgev *iev)
 		return;
 	if (iev->active)
 		event_del(&iev->ev);
+	iev->active = 0;
+	if (events == 0)
+		return;
 	event_assign(&iev->ev, iev->ctx->evbase, iev->ibuf.fd, events,
 	    imsgev_handler, iev);
 	if (event_add(&iev->ev, NULL) == -1)
@@ -669,6 +679,16 @@ imsgev_del(struct imsgev *iev)
 	if (iev->active)
 		event_del(&iev->ev);
 	iev->active = 0;
+}
+
+/* Stop or resume reading from a peer; writes still go out. */
+void
+imsgev_pause(struct imsgev *iev, int paused)
+{
+	if (iev->paused == paused)
+		return;
+	iev->paused = paused;
+	imsgev_add(iev);
 }
 
 int
@@ -735,7 +755,12 @@ imsgev_handler(int fd, short events, void *arg)
 				return;		/* SIGCHLD tells the story */
 			if (iev->role == -1)
 				exit(0);	/* parent is gone */
-			fatalx("lost channel to %s", peer);
+			/*
+			 * A peer that dies is the parent's to report: it
+			 * stops every process when it reaps one.
+			 */
+			log_debug("lost channel to %s", peer);
+			return;
 		}
 		for (;;) {
 			if ((got = imsg_get(&iev->ibuf, &imsg)) == -1)

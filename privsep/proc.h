@@ -66,6 +66,7 @@ struct imsgev {
 	struct event	 ev;
 	short		 events;
 	int		 active;
+	int		 paused;	/* back-pressure: not reading */
 	int		 role;		/* the peer at the other end */
 	int		 instance;
 	proc_dispatch_fn dispatch;
@@ -141,6 +142,7 @@ void	 imsgev_init(struct imsgev *, struct proc_ctx *, int, int, int,
 	    size_t, int, proc_dispatch_fn);
 void	 imsgev_add(struct imsgev *);
 void	 imsgev_del(struct imsgev *);
+void	 imsgev_pause(struct imsgev *, int);
 int	 imsgev_compose(struct imsgev *, uint32_t, uint32_t, int,
 	    const void *, size_t);
 int	 imsgev_composev(struct imsgev *, uint32_t, uint32_t, int,

@@ -33,6 +33,7 @@
 
 #include "siemd.h"
 #include "control.h"
+#include "tail_scan.h"
 
 const struct proc_role siemd_roles[PROC_MAX] = {
 	[PROC_INGEST] =		{ "ingest",	1 },
@@ -70,6 +71,7 @@ static const char *proc_imsg_names[] = {
 struct siemd_env	 env;
 
 static __dead void	 usage(void);
+static char		**saved_args(int, char *[]);
 static void		 parent_sig(int, short, void *);
 static void		 parent_status_timer(int, short, void *);
 static int		 parent_dispatch(struct imsgev *, struct imsg *);
@@ -98,6 +100,20 @@ imsg_type_name(uint32_t type)
 	return (buf);
 }
 
+static char **
+saved_args(int argc, char *argv[])
+{
+	char	**copy;
+	int	  i;
+
+	if ((copy = calloc(argc + 1, sizeof(*copy))) == NULL)
+		err(1, "calloc");
+	for (i = 0; i < argc; i++)
+		if ((copy[i] = strdup(argv[i])) == NULL)
+			err(1, "strdup");
+	return (copy);
+}
+
 static __dead void
 usage(void)
 {
@@ -105,6 +121,8 @@ usage(void)
 	    "[-s socket] [-S kill|trap|off]\n", getprogname());
 	exit(1);
 }
+
+extern char **environ;
 
 int
 main(int argc, char *argv[])
@@ -114,14 +132,18 @@ main(int argc, char *argv[])
 	struct timeval		 tv = { SIEMD_STATUS_INTERVAL, 0 };
 	const char		*role = NULL, *instance = NULL, *errstr;
 	char			*extra[8];
-	char			 vflag[8];
+	char			 vflag[8], **saved;
 	int			 ch, nextra, i;
+
+	/* the arguments are saved for a re-exec before titles overwrite them */
+	saved = saved_args(argc, argv);
+	setproctitle_init(argc, argv, environ);
 
 	memset(&env, 0, sizeof(env));
 	env.conffile = SIEMD_CONF;
 	env.sockpath = SIEMD_SOCKET;
 	env.sbmode = SANDBOX_KILL;
-	env.saved_argv = argv;
+	env.saved_argv = saved;
 
 	while ((ch = getopt(argc, argv, "D:df:I:nP:S:s:v")) != -1) {
 		switch (ch) {
@@ -255,6 +277,8 @@ main(int argc, char *argv[])
 	evsignal_add(&ev_chld, NULL);
 	evtimer_assign(&ev_status, env.evbase, parent_status_timer, &ev_status);
 	evtimer_add(&ev_status, &tv);
+
+	tails_start(conf);
 
 	/* a child may have died before the signal event existed */
 	raise(SIGCHLD);
@@ -532,10 +556,17 @@ static int
 parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 {
 	struct proc_child	*pc;
+	struct file_registered	 freg;
 	const char		*json;
 
 	pc = proc_child_of(&env.ps, iev->role, iev->instance);
 	switch (imsg->hdr.type) {
+	case IMSG_FILE_REGISTERED:
+		if (iev->role != PROC_STORE ||
+		    imsg_get_data(imsg, &freg, sizeof(freg)) == -1)
+			return (-1);
+		tails_registered(&freg);
+		break;
 	case IMSG_STATUS:
 		if (imsg_get_string(imsg, &json) == -1)
 			return (-1);

@@ -1,78 +1,674 @@
 /*
- * The store process: the only writer of the database.
+ * The store process: the only writer of the database.  Events arrive
+ * in batches from the parsers and are inserted inside one transaction
+ * that is committed by count or by time; the offsets of tailed files
+ * advance in that same transaction, so after a crash a file resumes
+ * exactly after the last stored line.
  */
 
 #include <sys/types.h>
 
+#include <errno.h>
 #include <libgen.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "siemd.h"
 #include "child.h"
+#include "event_wire.h"
 
-struct store {
-	sqlite3		*db;
-	char		*dbfile;	/* relative to the jail */
+#define STORE_BATCH_EVENTS	10000	/* commit at this many events */
+#define STORE_BATCH_USEC	200000	/* or after this long */
+#define STORE_RETENTION_STEP	1000	/* rows deleted per step */
+#define STORE_RETENTION_EVERY	1	/* seconds between steps */
+#define STORE_MAX_FILES_BATCH	1024	/* distinct files in one batch */
+#define STORE_SCHEMA_VERSION	1
+
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_INSERT,
+	STMT_FTS_INSERT,
+	STMT_FILE_LOOKUP,
+	STMT_FILE_INSERT,
+	STMT_FILE_OFFSET,
+	STMT_ROLLUP,
+	STMT_RETAIN_AGE_FTS,
+	STMT_RETAIN_AGE,
+	STMT_RETAIN_OLDEST_FTS,
+	STMT_RETAIN_OLDEST,
+	STMT_MAX
 };
 
+/* SQL lives here and nowhere else; every value is a bound parameter. */
+static const char *store_sql[STMT_MAX] = {
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_INSERT] =
+	    "INSERT INTO events (ts, received_at, severity, latency_ms,"
+	    " pid, facility, syslog_severity, src_port, dest_port,"
+	    " http_status, source_offset,"
+	    " source_type, host, app, level, event_type, outcome, message,"
+	    " request_id, user_id, src_ip, dest_ip, protocol, user_agent,"
+	    " http_method, http_path, http_query, error_type, process_exe,"
+	    " process_cmdline, process_cwd, parent_exe, raw, source_file,"
+	    " tags, data_json)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
+	    " ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)",
+	[STMT_FTS_INSERT] =
+	    "INSERT INTO events_fts (rowid, message, http_path)"
+	    " VALUES (?1, ?2, ?3)",
+	[STMT_FILE_LOOKUP] =
+	    "SELECT id, dev, ino, offset FROM files WHERE path = ?1"
+	    " ORDER BY id DESC LIMIT 1",
+	[STMT_FILE_INSERT] =
+	    "INSERT INTO files (tail_id, path, dev, ino, offset, first_seen,"
+	    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+	[STMT_FILE_OFFSET] =
+	    "UPDATE files SET offset = ?2, updated_at = ?3 WHERE id = ?1",
+	[STMT_ROLLUP] =
+	    "INSERT INTO rollup_minute (minute, severity, count)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (minute, severity)"
+	    " DO UPDATE SET count = count + excluded.count",
+	[STMT_RETAIN_AGE_FTS] =
+	    "INSERT INTO events_fts (events_fts, rowid, message, http_path)"
+	    " SELECT 'delete', id, message, http_path FROM events"
+	    " WHERE ts < ?1 ORDER BY ts, id LIMIT ?2",
+	[STMT_RETAIN_AGE] =
+	    "DELETE FROM events WHERE id IN (SELECT id FROM events"
+	    " WHERE ts < ?1 ORDER BY ts, id LIMIT ?2)",
+	[STMT_RETAIN_OLDEST_FTS] =
+	    "INSERT INTO events_fts (events_fts, rowid, message, http_path)"
+	    " SELECT 'delete', id, message, http_path FROM events"
+	    " ORDER BY ts, id LIMIT ?1",
+	[STMT_RETAIN_OLDEST] =
+	    "DELETE FROM events WHERE id IN (SELECT id FROM events"
+	    " ORDER BY ts, id LIMIT ?1)",
+};
+
+/*
+ * Schema, version 1 (DESIGN.md section 6).  The FTS5 index is an
+ * external-content table the store writes beside each row in the same
+ * transaction (not by triggers: with trusted_schema off, SQLite refuses
+ * triggers that write to a virtual table).
+ */
+static const char store_schema[] =
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY,"
+	" ts INTEGER NOT NULL,"
+	" received_at INTEGER NOT NULL,"
+	" source_type TEXT, host TEXT, app TEXT, pid INTEGER,"
+	" facility INTEGER, syslog_severity INTEGER, level TEXT,"
+	" severity TEXT NOT NULL, event_type TEXT, outcome TEXT,"
+	" message TEXT, request_id TEXT, user_id TEXT, src_ip TEXT,"
+	" src_port INTEGER, dest_ip TEXT, dest_port INTEGER, protocol TEXT,"
+	" user_agent TEXT, http_method TEXT, http_path TEXT,"
+	" http_query TEXT, http_status INTEGER, latency_ms REAL,"
+	" error_type TEXT, process_exe TEXT, process_cmdline TEXT,"
+	" process_cwd TEXT, parent_exe TEXT, data_json TEXT, raw TEXT,"
+	" source_file TEXT, source_offset INTEGER, tags TEXT);"
+	"CREATE INDEX events_ts ON events (ts);"
+	"CREATE INDEX events_app ON events (app, ts);"
+	"CREATE INDEX events_type ON events (event_type, ts);"
+	"CREATE INDEX events_src_ip ON events (src_ip, ts);"
+	"CREATE INDEX events_user ON events (user_id, ts);"
+	"CREATE INDEX events_host ON events (host, ts);"
+	"CREATE INDEX events_severity ON events (severity, ts);"
+	"CREATE INDEX events_request ON events (request_id);"
+	"CREATE VIRTUAL TABLE events_fts USING fts5 (message, http_path,"
+	" content = 'events', content_rowid = 'id');"
+	"CREATE TABLE files ("
+	" id INTEGER PRIMARY KEY, tail_id INTEGER, path TEXT NOT NULL,"
+	" dev INTEGER, ino INTEGER, offset INTEGER NOT NULL,"
+	" first_seen INTEGER, updated_at INTEGER);"
+	"CREATE INDEX files_path ON files (path);"
+	"CREATE TABLE rollup_minute ("
+	" minute INTEGER NOT NULL, severity INTEGER NOT NULL,"
+	" count INTEGER NOT NULL, PRIMARY KEY (minute, severity))"
+	" WITHOUT ROWID;";
+
+struct file_mark {
+	int64_t		 file_id;
+	int64_t		 offset;
+};
+
+struct rollup {
+	int64_t		 minute;
+	int		 severity;
+	int64_t		 count;
+};
+
+struct store {
+	struct child	 c;
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[STMT_MAX];
+	char		*dbfile;		/* relative to the jail */
+	int		 in_txn;
+	int64_t		 txn_started;		/* µs, monotonic */
+	size_t		 txn_events;
+	struct file_mark files[STORE_MAX_FILES_BATCH];
+	size_t		 nfiles;
+	struct rollup	 rollups[256];
+	size_t		 nrollups;
+	struct event	 commit_ev;
+	struct event	 retain_ev;
+	int64_t		 retention_age;		/* µs, 0 = keep */
+	int64_t		 retention_size;	/* bytes, 0 = any */
+
+	uint64_t	 stored;
+	uint64_t	 batches;
+	uint64_t	 retained;		/* rows deleted by retention */
+	uint64_t	 errors;
+	int64_t		 last_commit_us;
+	int64_t		 max_commit_us;
+	json_t		*per_source;		/* "L0"/"F3" -> stored */
+};
+
+static struct store	 st;
+
 static json_t	*store_counters(void *);
-static void	 store_open(struct store *);
+static void	 store_open(void);
 static void	 store_stop(void *);
+static int	 store_dispatch_parser(struct imsgev *, struct imsg *);
+static int	 store_dispatch_parent(struct imsgev *, struct imsg *);
+static void	 store_events(const uint8_t *, size_t);
+static void	 store_begin(void);
+static void	 store_commit(void);
+static void	 store_commit_timer(int, short, void *);
+static void	 store_retain_timer(int, short, void *);
+static void	 store_register(struct imsgev *, struct imsg *);
+static void	 store_exec(const char *);
+
+static int64_t
+mono_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+static int64_t
+real_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
 
 static json_t *
 store_counters(void *arg)
 {
-	return (json_object());
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:O}",
+	    "stored", (json_int_t)st.stored,
+	    "batches", (json_int_t)st.batches,
+	    "retained", (json_int_t)st.retained,
+	    "errors", (json_int_t)st.errors,
+	    "commit_us", (json_int_t)st.last_commit_us,
+	    "max_commit_us", (json_int_t)st.max_commit_us,
+	    "sources", st.per_source));
 }
 
 static void
-store_open(struct store *st)
+store_exec(const char *sql)
 {
 	char	*err = NULL;
 
-	if (sqlite3_open_v2(st->dbfile, &st->db, SQLITE_OPEN_READWRITE |
+	if (sqlite3_exec(st.db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fatalx("%s: %s", st.dbfile, err ? err : "?");
+}
+
+static void
+store_open(void)
+{
+	sqlite3_stmt	*s;
+	int		 version = 0, i;
+
+	if (sqlite3_open_v2(st.dbfile, &st.db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		fatalx("%s: %s", st->dbfile, sqlite3_errmsg(st->db));
-	sqlite3_db_config(st->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(st->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+		fatalx("%s: %s", st.dbfile, sqlite3_errmsg(st.db));
+	sqlite3_db_config(st.db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(st.db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(st.db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
 	    NULL);
-	if (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL;"
-	    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER);",
-	    NULL, NULL, &err) != SQLITE_OK)
-		fatalx("%s: %s", st->dbfile, err);
+	sqlite3_busy_timeout(st.db, 5000);
+	/* space freed by retention goes back to the file system */
+	store_exec("PRAGMA auto_vacuum = INCREMENTAL");
+	store_exec("PRAGMA journal_mode = WAL");
+	store_exec("PRAGMA synchronous = NORMAL");
+	store_exec("PRAGMA cache_size = -65536");
+	store_exec("CREATE TABLE IF NOT EXISTS schema_version "
+	    "(version INTEGER NOT NULL)");
+
+	if (sqlite3_prepare_v2(st.db, "SELECT max(version) FROM "
+	    "schema_version", -1, &s, NULL) != SQLITE_OK)
+		fatalx("%s: %s", st.dbfile, sqlite3_errmsg(st.db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > STORE_SCHEMA_VERSION)
+		fatalx("%s: schema version %d is newer than this siemd (%d)",
+		    st.dbfile, version, STORE_SCHEMA_VERSION);
+	if (version < 1) {
+		/* migrations run in order, each in its own transaction */
+		store_exec("BEGIN");
+		store_exec(store_schema);
+		store_exec("INSERT INTO schema_version VALUES (1)");
+		store_exec("COMMIT");
+		log_info("created database schema version 1");
+	}
+
+	for (i = 0; i < STMT_MAX; i++)
+		if (sqlite3_prepare_v3(st.db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st.stmt[i], NULL) !=
+		    SQLITE_OK)
+			fatalx("%s: statement %d: %s", __func__, i,
+			    sqlite3_errmsg(st.db));
+}
+
+static void
+store_step(enum store_stmt n)
+{
+	int	 rv;
+
+	rv = sqlite3_step(st.stmt[n]);
+	if (rv != SQLITE_DONE && rv != SQLITE_ROW)
+		fatalx("%s: statement %d: %s", __func__, n,
+		    sqlite3_errmsg(st.db));
+	sqlite3_reset(st.stmt[n]);
+}
+
+static void
+store_begin(void)
+{
+	struct timeval	 tv = { 0, STORE_BATCH_USEC };
+
+	if (st.in_txn)
+		return;
+	store_step(STMT_BEGIN);
+	st.in_txn = 1;
+	st.txn_started = mono_us();
+	st.txn_events = 0;
+	st.nfiles = 0;
+	st.nrollups = 0;
+	evtimer_add(&st.commit_ev, &tv);
+}
+
+/* Offsets and rollups of the batch join its transaction. */
+static void
+store_commit(void)
+{
+	sqlite3_stmt	*s;
+	int64_t		 t0, now;
+	size_t		 i;
+
+	if (!st.in_txn)
+		return;
+	t0 = mono_us();
+	now = real_us();
+	s = st.stmt[STMT_FILE_OFFSET];
+	for (i = 0; i < st.nfiles; i++) {
+		sqlite3_bind_int64(s, 1, st.files[i].file_id);
+		sqlite3_bind_int64(s, 2, st.files[i].offset);
+		sqlite3_bind_int64(s, 3, now);
+		store_step(STMT_FILE_OFFSET);
+	}
+	s = st.stmt[STMT_ROLLUP];
+	for (i = 0; i < st.nrollups; i++) {
+		sqlite3_bind_int64(s, 1, st.rollups[i].minute);
+		sqlite3_bind_int(s, 2, st.rollups[i].severity);
+		sqlite3_bind_int64(s, 3, st.rollups[i].count);
+		store_step(STMT_ROLLUP);
+	}
+	store_step(STMT_COMMIT);
+	st.in_txn = 0;
+	evtimer_del(&st.commit_ev);
+	st.stored += st.txn_events;
+	st.batches++;
+	st.last_commit_us = mono_us() - t0;
+	if (st.last_commit_us > st.max_commit_us)
+		st.max_commit_us = st.last_commit_us;
+	log_trace("committed %zu events in %lld us", st.txn_events,
+	    (long long)st.last_commit_us);
+	st.txn_events = 0;
+	st.nfiles = 0;
+	st.nrollups = 0;
+}
+
+static void
+store_commit_timer(int fd, short events, void *arg)
+{
+	store_commit();
+}
+
+static void
+mark_file(int64_t file_id, int64_t offset)
+{
+	size_t	 i;
+
+	for (i = 0; i < st.nfiles; i++) {
+		if (st.files[i].file_id == file_id) {
+			if (offset > st.files[i].offset)
+				st.files[i].offset = offset;
+			return;
+		}
+	}
+	if (st.nfiles == STORE_MAX_FILES_BATCH) {
+		/* commit early rather than forget an offset */
+		store_commit();
+		store_begin();
+	}
+	st.files[st.nfiles].file_id = file_id;
+	st.files[st.nfiles].offset = offset;
+	st.nfiles++;
+}
+
+static void
+mark_rollup(int64_t ts, int severity)
+{
+	int64_t	 minute = ts / 60000000;
+	size_t	 i;
+
+	for (i = 0; i < st.nrollups; i++) {
+		if (st.rollups[i].minute == minute &&
+		    st.rollups[i].severity == severity) {
+			st.rollups[i].count++;
+			return;
+		}
+	}
+	if (st.nrollups == sizeof(st.rollups) / sizeof(st.rollups[0])) {
+		store_commit();
+		store_begin();
+	}
+	st.rollups[st.nrollups].minute = minute;
+	st.rollups[st.nrollups].severity = severity;
+	st.rollups[st.nrollups].count = 1;
+	st.nrollups++;
+}
+
+static void
+bind_text(sqlite3_stmt *s, int col, const struct event_view *v, int field)
+{
+	if (v->text[field] == NULL)
+		sqlite3_bind_null(s, col);
+	else
+		sqlite3_bind_text(s, col, v->text[field], v->h.textlen[field],
+		    SQLITE_STATIC);
+}
+
+static void
+bind_int(sqlite3_stmt *s, int col, int64_t v)
+{
+	if (v == -1)
+		sqlite3_bind_null(s, col);
+	else
+		sqlite3_bind_int64(s, col, v);
+}
+
+static void
+count_source(int kind, int64_t id)
+{
+	char	 key[32];
+	json_t	*n;
+
+	snprintf(key, sizeof(key), "%c%lld", kind == SOURCE_FILE ? 'F' :
+	    kind == SOURCE_HTTP ? 'H' : 'L', (long long)id);
+	n = json_object_get(st.per_source, key);
+	json_object_set_new(st.per_source, key,
+	    json_integer(json_integer_value(n) + 1));
+}
+
+static void
+store_events(const uint8_t *buf, size_t len)
+{
+	struct event_view	 v;
+	sqlite3_stmt		*s = st.stmt[STMT_INSERT];
+	int			 rv, col;
+	static const int	 text_cols[] = {
+		EV_SOURCE_TYPE, EV_HOST, EV_APP, EV_LEVEL, EV_EVENT_TYPE,
+		EV_OUTCOME, EV_MESSAGE, EV_REQUEST_ID, EV_USER_ID, EV_SRC_IP,
+		EV_DEST_IP, EV_PROTOCOL, EV_USER_AGENT, EV_HTTP_METHOD,
+		EV_HTTP_PATH, EV_HTTP_QUERY, EV_ERROR_TYPE, EV_PROCESS_EXE,
+		EV_PROCESS_CMDLINE, EV_PROCESS_CWD, EV_PARENT_EXE, EV_RAW,
+		EV_SOURCE_FILE, EV_TAGS
+	};
+	size_t			 i;
+
+	while ((rv = event_view_next(&buf, &len, &v)) == 1) {
+		store_begin();
+		sqlite3_bind_int64(s, 1, v.h.ts);
+		sqlite3_bind_int64(s, 2, v.h.received_at);
+		sqlite3_bind_text(s, 3, event_severity_name(v.h.severity), -1,
+		    SQLITE_STATIC);
+		if (v.h.latency_ms < 0)
+			sqlite3_bind_null(s, 4);
+		else
+			sqlite3_bind_double(s, 4, v.h.latency_ms);
+		bind_int(s, 5, v.h.ints[EV_PID]);
+		bind_int(s, 6, v.h.ints[EV_FACILITY]);
+		bind_int(s, 7, v.h.ints[EV_SYSLOG_SEVERITY]);
+		bind_int(s, 8, v.h.ints[EV_SRC_PORT]);
+		bind_int(s, 9, v.h.ints[EV_DEST_PORT]);
+		bind_int(s, 10, v.h.ints[EV_HTTP_STATUS]);
+		bind_int(s, 11, v.h.ints[EV_SOURCE_OFFSET]);
+		col = 12;
+		for (i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++)
+			bind_text(s, col++, &v, text_cols[i]);
+		if (v.data == NULL)
+			sqlite3_bind_null(s, col);
+		else
+			sqlite3_bind_text(s, col, v.data, v.h.datalen,
+			    SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			/* one bad row must not lose the batch */
+			log_warnx("insert: %s", sqlite3_errmsg(st.db));
+			st.errors++;
+		} else {
+			sqlite3_stmt *f = st.stmt[STMT_FTS_INSERT];
+
+			sqlite3_bind_int64(f, 1, sqlite3_last_insert_rowid(st.db));
+			bind_text(f, 2, &v, EV_MESSAGE);
+			bind_text(f, 3, &v, EV_HTTP_PATH);
+			store_step(STMT_FTS_INSERT);
+			st.txn_events++;
+			mark_rollup(v.h.ts, v.h.severity);
+			count_source(v.h.source_kind, v.h.source_id);
+			if (v.h.source_kind == SOURCE_FILE &&
+			    v.h.ints[EV_SOURCE_OFFSET] >= 0)
+				mark_file(v.h.source_id,
+				    v.h.ints[EV_SOURCE_OFFSET]);
+		}
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		if (st.txn_events >= STORE_BATCH_EVENTS)
+			store_commit();
+	}
+	if (rv == -1)
+		fatalx("%s: malformed event batch", __func__);
+}
+
+static int
+store_dispatch_parser(struct imsgev *iev, struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_EVENTS:
+		store_events(imsg->data, imsg->datalen);
+		break;
+	default:
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Where does a tailed file resume?  Same path and inode: at the
+ * committed offset.  Same path, new inode: a rotation, from the start.
+ * A path never seen: from the start or the end, as configured.
+ */
+static void
+store_register(struct imsgev *iev, struct imsg *imsg)
+{
+	struct file_register	 fr;
+	struct file_registered	 rep;
+	sqlite3_stmt		*s;
+	const void		*path;
+	size_t			 pathlen;
+
+	if (imsg_get_head(imsg, &fr, sizeof(fr), &path, &pathlen) == -1 ||
+	    pathlen == 0 || memchr(path, '\0', pathlen) !=
+	    (const char *)path + pathlen - 1)
+		fatalx("%s: bad message", __func__);
+	store_commit();
+
+	memset(&rep, 0, sizeof(rep));
+	rep.reqid = fr.reqid;
+	rep.file_id = -1;
+	s = st.stmt[STMT_FILE_LOOKUP];
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		if ((uint64_t)sqlite3_column_int64(s, 1) == fr.dev &&
+		    (uint64_t)sqlite3_column_int64(s, 2) == fr.ino) {
+			rep.file_id = sqlite3_column_int64(s, 0);
+			rep.offset = sqlite3_column_int64(s, 3);
+		} else
+			rep.offset = 0;		/* rotated */
+	} else
+		rep.offset = fr.start_beginning ? 0 : fr.size;
+	sqlite3_reset(s);
+
+	if (rep.file_id == -1) {
+		s = st.stmt[STMT_FILE_INSERT];
+		sqlite3_bind_int(s, 1, fr.tail_id);
+		sqlite3_bind_text(s, 2, path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, (int64_t)fr.dev);
+		sqlite3_bind_int64(s, 4, (int64_t)fr.ino);
+		sqlite3_bind_int64(s, 5, rep.offset);
+		sqlite3_bind_int64(s, 6, real_us());
+		store_step(STMT_FILE_INSERT);
+		rep.file_id = sqlite3_last_insert_rowid(st.db);
+	}
+	if (imsgev_compose(iev, IMSG_FILE_REGISTERED, 0, -1, &rep,
+	    sizeof(rep)) == -1)
+		fatal("%s: compose", __func__);
+}
+
+static int
+store_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
+{
+	switch (imsg->hdr.type) {
+	case IMSG_FILE_REGISTER:
+		store_register(iev, imsg);
+		break;
+	default:
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Retention in small steps between batches: no step holds the write
+ * lock for more than a few milliseconds.
+ */
+static void
+store_retain_timer(int fd, short events, void *arg)
+{
+	struct timeval	 tv = { STORE_RETENTION_EVERY, 0 };
+	sqlite3_stmt	*s;
+	int64_t		 pages = 0, freep = 0, psize = 0;
+	int		 n, i;
+
+	store_commit();
+	if (st.retention_age > 0) {
+		store_step(STMT_BEGIN);
+		for (i = STMT_RETAIN_AGE_FTS; i <= STMT_RETAIN_AGE; i++) {
+			s = st.stmt[i];
+			sqlite3_bind_int64(s, 1, real_us() - st.retention_age);
+			sqlite3_bind_int(s, 2, STORE_RETENTION_STEP);
+			store_step(i);
+		}
+		n = sqlite3_changes(st.db);
+		store_step(STMT_COMMIT);
+		st.retained += n;
+	}
+	if (st.retention_size > 0) {
+		sqlite3_stmt *q;
+
+		if (sqlite3_prepare_v2(st.db, "SELECT * FROM pragma_page_count,"
+		    " pragma_freelist_count, pragma_page_size", -1, &q,
+		    NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+			pages = sqlite3_column_int64(q, 0);
+			freep = sqlite3_column_int64(q, 1);
+			psize = sqlite3_column_int64(q, 2);
+		}
+		sqlite3_finalize(q);
+		if ((pages - freep) * psize > st.retention_size) {
+			store_step(STMT_BEGIN);
+			for (i = STMT_RETAIN_OLDEST_FTS;
+			    i <= STMT_RETAIN_OLDEST; i++) {
+				s = st.stmt[i];
+				sqlite3_bind_int(s, 1, STORE_RETENTION_STEP);
+				store_step(i);
+			}
+			st.retained += sqlite3_changes(st.db);
+			store_step(STMT_COMMIT);
+		}
+		if (freep > 0)
+			store_exec("PRAGMA incremental_vacuum(256)");
+	}
+	evtimer_add(&st.retain_ev, &tv);
 }
 
 static void
 store_stop(void *arg)
 {
-	struct store	*st = arg;
+	int	 i;
 
-	if (st->db != NULL)
-		sqlite3_close(st->db);
-	st->db = NULL;
+	store_commit();
+	for (i = 0; i < STMT_MAX; i++)
+		sqlite3_finalize(st.stmt[i]);
+	if (st.db != NULL)
+		sqlite3_close(st.db);
+	st.db = NULL;
 }
 
 __dead void
 store(struct proc_ctx *ctx)
 {
-	static struct child	 c;
-	static struct store	 st;
-	const char		*db;
-	char			*copy;
+	struct timeval	 tv = { STORE_RETENTION_EVERY, 0 };
+	struct imsgev	*iev;
+	const char	*db;
+	char		*copy;
+	int		 i;
 
-	child_setup(ctx, &c);
-	c.counters = store_counters;
-	c.stop = store_stop;
-	c.arg = &st;
-	db = child_conf_str(&c, "database", SIEMD_DATABASE);
+	child_setup(ctx, &st.c);
+	st.c.counters = store_counters;
+	st.c.stop = store_stop;
+	if ((st.per_source = json_object()) == NULL)
+		fatal("%s: json_object", __func__);
+	db = child_conf_str(&st.c, "database", SIEMD_DATABASE);
 	if ((copy = strdup(db)) == NULL ||
 	    (st.dbfile = strdup(basename(copy))) == NULL)
 		fatal("%s: strdup", __func__);
 	free(copy);
-	child_seal(&c, child_dbdir(&c));
-	store_open(&st);
-	child_run(&c);
+	st.retention_age = child_conf_int(&st.c, "retention_age", 0) *
+	    1000000;
+	st.retention_size = child_conf_int(&st.c, "retention_size", 0);
+	/* SQLite keeps its temporary data in memory: the jail has no /tmp */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	child_seal(&st.c, child_dbdir(&st.c));
+	store_open();
+	store_exec("PRAGMA temp_store = MEMORY");
+
+	ctx->parent.dispatch = store_dispatch_parent;
+	for (i = 0; i < PROC_MAX_INSTANCES; i++)
+		if ((iev = proc_peer(ctx, PROC_PARSER, i)) != NULL)
+			iev->dispatch = store_dispatch_parser;
+	evtimer_assign(&st.commit_ev, ctx->evbase, store_commit_timer, NULL);
+	evtimer_assign(&st.retain_ev, ctx->evbase, store_retain_timer, NULL);
+	evtimer_add(&st.retain_ev, &tv);
+	child_run(&st.c);
 }

@@ -1,0 +1,148 @@
+# Shared by the regress scenarios: a temporary directory, a
+# configuration on free loopback ports, a real siemd started as root,
+# and verdict helpers.  Source it after setting T (the scenario name);
+# $1 is the build directory holding siemd and siemctl.
+
+OBJ=${1:-${top:-.}/obj}
+SIEMD="$OBJ/siemd"
+SIEMCTL="$OBJ/siemctl"
+TOP=$(pwd)
+SANDBOX=${SIEMD_SANDBOX:-kill}
+FAILED=0
+PID=""
+
+pass() { echo "PASS $T/$1"; }
+fail() { echo "FAIL $T/$1: $2"; FAILED=1; }
+skip() { echo "SKIP $T/$1: $2"; }
+
+# check NAME command...: PASS when the command succeeds
+check() {
+	_n=$1
+	shift
+	if "$@"; then pass "$_n"; else fail "$_n" "$*"; fi
+}
+
+require_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "SKIP $T: must run as root"
+		exit 0
+	fi
+	for u in _siemd _siemdb; do
+		if ! getent passwd "$u" >/dev/null; then
+			echo "SKIP $T: user $u missing (make users)"
+			exit 0
+		fi
+	done
+	if [ ! -x "$SIEMD" ]; then
+		echo "FAIL $T: $SIEMD not built"
+		exit 1
+	fi
+}
+
+# Ports: a block of ten per scenario, chosen from the pid.
+port_base() {
+	echo $(( 20000 + ($$ * 10) % 30000 ))
+}
+
+setup() {
+	D=$(mktemp -d "${TMPDIR:-/tmp}/siemd-$T.XXXXXX")
+	chmod 0755 "$D"
+	mkdir -m 0755 "$D/empty" "$D/logs"
+	SOCK="$D/siemd.sock"
+	BASE=$(port_base)
+	P_SYSLOG=$BASE
+	P_TLS=$((BASE + 1))
+	P_API=$((BASE + 2))
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -subj /CN=localhost -days 2 -keyout "$D/server.key" \
+	    -out "$D/server.crt" >/dev/null 2>&1 ||
+	    { echo "FAIL $T: openssl cannot make a certificate"; exit 1; }
+	ADMIN_PW=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	ADMIN_HASH=$(echo "$ADMIN_PW" | "$SIEMCTL" hash-password)
+	JWT_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	cat >"$D/secrets.conf" <<EOT
+admin-hash "$ADMIN_HASH"
+jwt-key "$JWT_KEY"
+ingest-key "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+EOT
+	chown root:root "$D/secrets.conf"
+	chmod 0600 "$D/secrets.conf"
+	trap cleanup EXIT INT TERM
+}
+
+# The standard configuration; extra statements can be appended.
+write_conf() {
+	cat >"$D/siemd.conf" <<EOT
+# regress configuration for $T
+syslog_port = "$P_SYSLOG"
+secrets "$D/secrets.conf"
+database "$D/db/siem.db"
+chroot "$D/empty"
+parsers ${PARSERS:-2}
+listen on 127.0.0.1 port \$syslog_port udp
+listen on 127.0.0.1 port \$syslog_port tcp
+listen on 127.0.0.1 port $P_TLS tls { certificate "$D/server.crt" key "$D/server.key" }
+tail "$D/logs" { match "**/*.jsonl" format jsonl app "MoneyControl" start beginning }
+api {
+	listen on 127.0.0.1 port $P_API tls { certificate "$D/server.crt" key "$D/server.key" }
+	htdocs "$TOP/web/htdocs"
+}
+user "admin" { role admin password "admin-hash" }
+ingest key "test" { secret "ingest-key" }
+EOT
+}
+
+# start [extra siemd flags]: runs siemd -d in the background and waits
+# until the parent reports that every process is sandboxed.
+start() {
+	: >"$D/log"
+	"$SIEMD" -d -f "$D/siemd.conf" -s "$SOCK" -S "$SANDBOX" "$@" \
+	    >>"$D/log" 2>&1 &
+	PID=$!
+	i=0
+	while [ $i -lt 200 ]; do
+		if grep -q "started, .* processes sandboxed" "$D/log"; then
+			return 0
+		fi
+		if ! kill -0 "$PID" 2>/dev/null; then
+			break
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "siemd did not start; its log:"
+	cat "$D/log"
+	return 1
+}
+
+# stop: SIGTERM and wait; sets STATUS to the exit status
+stop() {
+	STATUS=""
+	[ -n "$PID" ] || return 0
+	kill -TERM "$PID" 2>/dev/null
+	wait "$PID"
+	STATUS=$?
+	PID=""
+}
+
+children() {
+	ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' '
+}
+
+cleanup() {
+	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+		kill -TERM "$PID" 2>/dev/null
+		sleep 1
+		kill -KILL "$PID" 2>/dev/null
+		pkill -KILL -P "$PID" 2>/dev/null
+	fi
+	if [ "$FAILED" -ne 0 ] && [ -f "$D/log" ]; then
+		echo "---- siemd log ----"
+		tail -n 60 "$D/log"
+	fi
+	[ -n "${KEEP:-}" ] || rm -rf "$D"
+}
+
+finish() {
+	exit "$FAILED"
+}
