@@ -1,0 +1,104 @@
+#!/bin/sh
+#
+# Configuration tests.  Each NAME.conf here is checked with
+# "siemd -n -f NAME.conf" (plus the arguments in NAME.args, if any)
+# from inside a scratch directory, and the merged stdout and stderr
+# must equal NAME.out.  A NAME.out that reads "configuration OK"
+# expects exit status 0, any other expects 1.  Files under inc/ are
+# only included, never run.
+#
+# usage: run.sh path/to/siemd
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+	echo "usage: $0 path/to/siemd" >&2
+	exit 2
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	# the secrets file checks need files owned by root and by others
+	echo "SKIP conf: must run as root"
+	exit 0
+fi
+
+LC_ALL=C
+export LC_ALL
+here=$(cd "$(dirname "$0")" && pwd)
+siemd=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/siemd-conf.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM HUP
+
+cp "$here"/*.conf "$here"/*.out "$tmp"/ || exit 1
+cp "$here"/*.args "$tmp"/ 2>/dev/null
+cp -R "$here"/inc "$tmp"/ || exit 1
+cd "$tmp" || exit 1
+
+# What the cases refer to.
+mkdir -p files/logs/app files/rules files/empty files/htdocs files/adir
+echo "a regular file, not a directory" > files/notadir
+if command -v openssl >/dev/null 2>&1 &&
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+    -keyout files/server.key -out files/server.crt >/dev/null 2>&1; then
+	cp files/server.crt files/ca.crt
+else
+	for f in server.crt ca.crt; do
+		printf '%s\n' "-----BEGIN CERTIFICATE-----" "MA==" \
+		    "-----END CERTIFICATE-----" > files/$f
+	done
+	printf '%s\n' "-----BEGIN PRIVATE KEY-----" "MA==" \
+	    "-----END PRIVATE KEY-----" > files/server.key
+fi
+chmod 600 files/server.key
+
+cat > files/secrets.conf <<'SECRETS'
+# test secrets: label "value"
+alice-hash	"$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo"
+bob-hash	"$argon2id$v=19$m=65536,t=2,p=1$b3RoZXJzYWx0$b3RoZXJoYXNo"
+vercel-key	3c1f0e9b8a7d6c5b4a39281706f5e4d3
+jwt-key		"a long random key with \"quotes\" inside"
+SECRETS
+chmod 600 files/secrets.conf
+cp files/secrets.conf files/secrets-open.conf
+chmod 644 files/secrets-open.conf
+cp files/secrets.conf files/secrets-group.conf
+chmod 620 files/secrets-group.conf
+cp files/secrets.conf files/secrets-notroot.conf
+chown 65534 files/secrets-notroot.conf
+chmod 600 files/secrets-notroot.conf
+cat > files/secrets-bad.conf <<'SECRETS'
+good-label "fine"
+lonely-label
+quoted "never closed
+extra "value" trailing words
+empty ""
+bad/label "x"
+good-label "again"
+SECRETS
+chmod 600 files/secrets-bad.conf
+
+pass=0
+fail=0
+for conf in *.conf; do
+	name=${conf%.conf}
+	[ -f "$name.out" ] || continue
+	args=
+	[ -f "$name.args" ] && args=$(cat "$name.args")
+	# shellcheck disable=SC2086
+	"$siemd" -n -f "$conf" $args > "$name.got" 2>&1
+	echo "exit $?" >> "$name.got"
+	cp "$name.out" "$name.want"
+	if [ "$(cat "$name.out")" = "configuration OK" ]; then
+		echo "exit 0" >> "$name.want"
+	else
+		echo "exit 1" >> "$name.want"
+	fi
+	if cmp -s "$name.want" "$name.got"; then
+		echo "PASS conf/$name"
+		pass=$((pass + 1))
+	else
+		echo "FAIL conf/$name"
+		diff -u "$name.want" "$name.got" | sed 's/^/	/'
+		fail=$((fail + 1))
+	fi
+done
+echo "conf: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
