@@ -31,6 +31,35 @@ static void	 proc_trace(struct imsgev *, const char *, uint32_t, size_t);
 static int	 proc_poll_read(struct imsgbuf *, int);
 static time_t	 proc_now(void);
 
+static char	*title_area;
+static size_t	 title_len;
+
+/*
+ * Process titles for ps(1): the child's argv strings are contiguous,
+ * so the title is written over them and the rest zeroed.
+ */
+void
+proc_title_init(int argc, char *argv[])
+{
+	if (argc < 1)
+		return;
+	title_area = argv[0];
+	title_len = argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0];
+}
+
+void
+proc_title(const char *title)
+{
+	size_t	 n;
+
+	if (title_area == NULL || title_len < 2)
+		return;
+	n = strlcpy(title_area, title, title_len);
+	if (n < title_len)
+		memset(title_area + n, 0, title_len - n);
+	title_area[title_len - 1] = '\0';
+}
+
 static time_t
 proc_now(void)
 {

@@ -112,6 +112,8 @@ struct proc_ctx {
 	struct imsgev		*peers[PROC_MAX_ROLES][PROC_MAX_INSTANCES];
 };
 
+void	 proc_title_init(int, char *[]);
+void	 proc_title(const char *);
 void	 proc_init(struct proc_ctx *, const char *, const struct proc_role *,
 	    int, const struct proc_edge *, int, const char *(*)(uint32_t),
 	    size_t);

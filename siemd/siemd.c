@@ -122,8 +122,6 @@ usage(void)
 	exit(1);
 }
 
-extern char **environ;
-
 int
 main(int argc, char *argv[])
 {
@@ -137,7 +135,7 @@ main(int argc, char *argv[])
 
 	/* the arguments are saved for a re-exec before titles overwrite them */
 	saved = saved_args(argc, argv);
-	setproctitle_init(argc, argv, environ);
+	proc_title_init(argc, argv);
 
 	memset(&env, 0, sizeof(env));
 	env.conffile = SIEMD_CONF;
@@ -322,7 +320,12 @@ child_main(const char *role, const char *instance)
 	    sizeof(siemd_edges) / sizeof(siemd_edges[0]), imsg_type_name,
 	    SIEMD_MAX_PAYLOAD);
 	proc_child_init(&ctx, r, inst);
-	setproctitle("%s", ctx.title);
+	{
+		char	 title[80];
+
+		snprintf(title, sizeof(title), "siemd: %s", ctx.title);
+		proc_title(title);
+	}
 
 	switch (r) {
 	case PROC_INGEST:
