@@ -359,13 +359,51 @@ control_status_text(void)
 	return (buf);
 }
 
-/* Per-source counters, as reported by ingest and store. */
+/* A child's per-source map ("L0" -> n), or NULL. */
+static json_t *
+report_sources(int role, json_t **keep)
+{
+	struct proc_child	*pc;
+	json_t			*js, *srcs = NULL;
+	int			 i;
+
+	for (i = 0; i < env.ps.nchildren; i++) {
+		pc = &env.ps.children[i];
+		if (pc->role != role || pc->report == NULL)
+			continue;
+		if ((js = json_loads(pc->report, 0, NULL)) == NULL)
+			continue;
+		if (*keep == NULL)
+			*keep = json_object();
+		/* parsers: several reports, summed per source */
+		srcs = json_object_get(js, "sources");
+		if (json_is_object(srcs)) {
+			const char	*k;
+			json_t		*v;
+
+			json_object_foreach(srcs, k, v) {
+				json_t *old = json_object_get(*keep, k);
+
+				json_object_set_new(*keep, k, json_integer(
+				    json_integer_value(old) +
+				    json_integer_value(v)));
+			}
+		}
+		json_decref(js);
+	}
+	return (*keep);
+}
+
+/*
+ * One line per source: ingest's counters (received, bytes, drops by
+ * reason), the parsers' parse errors and the store's stored count.
+ */
 char *
 control_sources_text(void)
 {
 	struct proc_child	*pc;
-	json_t			*js, *srcs, *s, *v;
-	const char		*key;
+	json_t			*js, *srcs, *s, *v, *perr = NULL, *stored = NULL;
+	const char		*key, *skey;
 	char			*buf;
 	size_t			 len = 0, cap = 1024, i;
 	int			 n = 0;
@@ -373,6 +411,8 @@ control_sources_text(void)
 	if ((buf = malloc(cap)) == NULL)
 		fatal("%s: malloc", __func__);
 	buf[0] = '\0';
+	report_sources(PROC_PARSER, &perr);
+	report_sources(PROC_STORE, &stored);
 	pc = proc_child_of(&env.ps, PROC_INGEST, 0);
 	js = pc && pc->report ? json_loads(pc->report, 0, NULL) : NULL;
 	srcs = js ? json_object_get(js, "sources") : NULL;
@@ -387,13 +427,24 @@ control_sources_text(void)
 					    key, (long long)
 					    json_integer_value(v));
 			}
+			skey = json_string_value(json_object_get(s, "key"));
+			if (skey != NULL) {
+				append(&buf, &len, &cap,
+				    " parse_errors=%lld stored=%lld",
+				    (long long)json_integer_value(
+				    json_object_get(perr, skey)),
+				    (long long)json_integer_value(
+				    json_object_get(stored, skey)));
+			}
 			append(&buf, &len, &cap, "\n");
 			n++;
 		}
 	}
 	json_decref(js);
+	json_decref(perr);
+	json_decref(stored);
 	if (n == 0)
-		append(&buf, &len, &cap, "no sources configured\n");
+		append(&buf, &len, &cap, "no sources\n");
 	return (buf);
 }
 

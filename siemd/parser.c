@@ -32,7 +32,6 @@ struct psource {
 	const char		*app;
 	struct audit_state	*audit;
 	int64_t			 last_offset;
-	uint64_t		 parse_errors;
 };
 
 struct parser {
@@ -47,7 +46,7 @@ struct parser {
 	uint64_t		 parse_errors;
 	uint64_t		 truncated;
 	uint64_t		 batches;
-	json_t			*listener_errors;	/* "L<id>" -> count */
+	json_t			*per_source;	/* "L0"/"F3" -> parse errors */
 };
 
 static struct parser	 p;
@@ -97,7 +96,7 @@ parser_counters(void *arg)
 	    "truncated", (json_int_t)p.truncated,
 	    "batches", (json_int_t)p.batches,
 	    "queue", (int)(p.store ? imsgbuf_queued(&p.store->ibuf) : 0),
-	    "listener_errors", p.listener_errors));
+	    "sources", p.per_source));
 }
 
 static struct psource *
@@ -252,18 +251,15 @@ parser_records(const uint8_t *buf, size_t len)
 		}
 		rv = normalize_record(&ev, data, rh.len, &hint);
 		if (rv != PARSE_OK) {
-			p.parse_errors++;
-			if (ps != NULL)
-				ps->parse_errors++;
-			else {
-				json_t *n;
+			json_t *n;
 
-				snprintf(key, sizeof(key), "L%lld",
-				    (long long)rh.id);
-				n = json_object_get(p.listener_errors, key);
-				json_object_set_new(p.listener_errors, key,
-				    json_integer(json_integer_value(n) + 1));
-			}
+			p.parse_errors++;
+			snprintf(key, sizeof(key), "%c%lld",
+			    rh.kind == SOURCE_FILE ? 'F' :
+			    rh.kind == SOURCE_HTTP ? 'H' : 'L', (long long)rh.id);
+			n = json_object_get(p.per_source, key);
+			json_object_set_new(p.per_source, key,
+			    json_integer(json_integer_value(n) + 1));
 		}
 		if (rh.flags & RECORD_TRUNCATED)
 			event_data_set(&ev, "record_truncated", json_true());
@@ -342,7 +338,7 @@ parser(struct proc_ctx *ctx)
 	TAILQ_INIT(&p.sources);
 	child_setup(ctx, &p.c);
 	p.c.counters = parser_counters;
-	if ((p.listener_errors = json_object()) == NULL)
+	if ((p.per_source = json_object()) == NULL)
 		fatal("%s: json_object", __func__);
 	if ((p.store = proc_peer(ctx, PROC_STORE, 0)) == NULL)
 		fatalx("no channel to the store");

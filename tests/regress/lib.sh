@@ -146,3 +146,29 @@ cleanup() {
 finish() {
 	exit "$FAILED"
 }
+
+# sql QUERY: run a query on the daemon's database
+sql() {
+	sqlite3 -cmd '.timeout 5000' "$D/db/siem.db" "$1" 2>&1
+}
+
+# wait_sql QUERY WANT [tenths]: poll until the query prints WANT
+wait_sql() {
+	_i=0
+	_max=${3:-150}
+	while [ $_i -lt "$_max" ]; do
+		[ -f "$D/db/siem.db" ] && [ "$(sql "$1")" = "$2" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "waited for [$1] = [$2], last got [$(sql "$1")]"
+	return 1
+}
+
+# jsonl N FIRST: N MoneyControl JSON lines numbered from FIRST
+jsonl() {
+	awk -v n="$1" -v f="$2" 'BEGIN {
+		for (i = f; i < f + n; i++)
+			printf("{\"ts\":\"2026-11-03T10:15:02.%03dZ\",\"level\":\"WARNING\",\"app\":\"MoneyControl\",\"event_type\":\"auth_oauth_google_login_failed\",\"message\":\"Google OAuth login failed %d\",\"request_id\":\"req-%d\",\"user_id\":\"u_%d\",\"ip\":\"203.0.113.%d\",\"http\":{\"method\":\"POST\",\"path\":\"/api/auth/google\",\"status\":401},\"latency_ms\":87,\"seq\":%d}\n", i % 1000, i, i, i % 50, i % 250, i)
+	}'
+}
