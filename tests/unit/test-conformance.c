@@ -489,7 +489,7 @@ static void
 suite_go5424(void)
 {
 	struct suite		 s = { "go-syslog-5424", 0, 0, 0, 0 };
-	struct suite		 cols = { "go-syslog-5424-columns", 0, 0, 0, 0 };
+	struct suite		 cols = { "go-syslog-columns", 0, 0, 0, 0 };
 	struct record_hint	 h;
 	struct siem_event	 ev;
 	const char		*in, *reason = NULL, *w, *hex, *p;
