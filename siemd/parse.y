@@ -59,6 +59,7 @@ struct file {
 	size_t			 ungetlen;
 	size_t			 ungetsize;
 	int			 lineno;
+	int			 lastline;	/* of the last token not '\n' */
 	int			 depth;		/* include nesting */
 	int			 eof_reached;
 };
@@ -627,7 +628,7 @@ yyerror(const char *msg)
 		log_warnx("%s:%d: syntax error at end of line", file->name,
 		    yylval.lineno);
 	else if (lasttok[0] == '\0')
-		log_warnx("%s:%d: syntax error at end of file", file->name,
+		log_warnx("%s:%d: unexpected end of file", file->name,
 		    yylval.lineno);
 	else
 		log_warnx("%s:%d: syntax error near \"%s\"", file->name,
@@ -821,6 +822,10 @@ yylex(void)
 
 	tok = lex();
 	prevtok = tok;
+	if (tok == 0)
+		yylval.lineno = file->lastline ? file->lastline : 1;
+	else if (tok != '\n')
+		file->lastline = yylval.lineno;
 	return (tok);
 }
 

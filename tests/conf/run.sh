@@ -75,6 +75,27 @@ good-label "again"
 SECRETS
 chmod 600 files/secrets-bad.conf
 
+# The shipped examples: as they are, and with every commented-out
+# statement enabled and pointed at the files above.
+etc=$here/../../etc
+cp "$etc/siemd-secrets.conf.example" files/example-secrets.conf || exit 1
+chmod 600 files/example-secrets.conf
+: > files/local.conf
+cp "$etc/siemd.conf" example.conf || exit 1
+echo "configuration OK" > example.out
+sed -e 's/^\(	*\)#\([a-z}	]\)/\1\2/' \
+    -e 's#^include .*#include "files/local.conf"#' \
+    -e 's#"/etc/siemd/siemd-secrets.conf"#"files/example-secrets.conf"#' \
+    -e 's#"/etc/siemd/[a-z]*\.crt"#"files/server.crt"#' \
+    -e 's#"/etc/siemd/[a-z]*\.key"#"files/server.key"#' \
+    -e 's#"/etc/siemd/rules"#"files/rules"#' \
+    -e 's#"/var/empty"#"files/empty"#' \
+    -e 's#"/usr/local/share/siemd/htdocs"#"files/htdocs"#' \
+    -e 's#"/srv/[a-z_]*"#"files/logs"#' \
+    -e 's#"/var/log/[a-z]*"#"files/logs"#' \
+    "$etc/siemd.conf" > example-enabled.conf
+echo "configuration OK" > example-enabled.out
+
 pass=0
 fail=0
 for conf in *.conf; do
