@@ -793,26 +793,21 @@ in_word(int c)
 }
 
 /*
- * Is the next non-blank byte c?  Nothing is consumed.  Used to tell
- * "name = value" from an unknown keyword at the start of a line.
+ * Is the next non-blank byte c?  Nothing is consumed but blanks, which
+ * come back as one space.  Tells "name = value" from an unknown
+ * keyword at the start of a line.
  */
 static int
 followed_by(int c)
 {
-	int	 seen[CONF_MAX_TOKEN];
-	size_t	 n = 0;
-	int	 next, ret;
+	int	 next, blank = 0;
 
-	while (n < sizeof(seen) / sizeof(seen[0]) &&
-	    ((next = lgetc(0)) == ' ' || next == '\t'))
-		seen[n++] = next;
-	if (n == sizeof(seen) / sizeof(seen[0]))
-		next = EOF;
-	ret = (next == c);
+	while ((next = lgetc(0)) == ' ' || next == '\t')
+		blank = 1;
 	lungetc(next);
-	while (n > 0)
-		lungetc(seen[--n]);
-	return (ret);
+	if (blank)
+		lungetc(' ');
+	return (next == c);
 }
 
 static int
