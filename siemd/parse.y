@@ -67,7 +67,7 @@ TAILQ_HEAD(files, file);
 
 struct sym {
 	TAILQ_ENTRY(sym)	 entry;
-	int			 persist;	/* -D: the file cannot override */
+	int			 persist;	/* -D: the file cannot change */
 	char			*name;
 	char			*value;
 };
@@ -128,7 +128,7 @@ static int			 errors;
 static int			 lexerror;	/* the lexer already said why */
 static char			 lasttok[64];	/* for "syntax error near" */
 static int			 prevtok;	/* the token returned before */
-static char			 stmtword[64];	/* unknown word starting a line */
+static char			 stmtword[64];	/* unknown word at line start */
 static int			 stmtword_line;
 static struct listen_cur	 lcur;
 static struct tail_cur		 tcur;

@@ -544,7 +544,8 @@ test_bad(void)
 		"ingest key \"k\" { secret \"x\" }\n",
 		"api {\n\tprefix \"/siem\"\n}\n",
 		"api {\n\tlisten on 127.0.0.1 port 80 udp\n}\n",
-		"api {\n\tlisten on 127.0.0.1 port 80\n\tcors origin \"*\"\n}\n",
+		"api {\n\tlisten on 127.0.0.1 port 80\n"
+		    "\tcors origin \"*\"\n}\n",
 		"api {\n\tlisten on 127.0.0.1 port 80\n"
 		    "\ttrusted proxy 10.0.0.0/33\n}\n",
 		"api {\n\tlisten on 127.0.0.1 port 80\n\tprefix \"siem\"\n}\n",
