@@ -107,6 +107,7 @@ struct syslog_rec {
 	struct span	 procid;
 	struct span	 msgid;
 	struct span	 msg;
+	struct span	 detail;	/* 3164 "prog[pid] (detail):" */
 	json_t		*sd;		/* 5424 structured data or NULL */
 };
 
@@ -149,7 +150,7 @@ static int	 parse_sd(const char *, size_t, size_t *, json_t **,
 static int	 is_ipv6(const char *, size_t);
 static int	 host_word(const char *, size_t);
 static int	 parse_tag(const char *, size_t, size_t *, struct span *,
-		    struct span *);
+		    struct span *, struct span *);
 static int	 span_pid(struct span *);
 static void	 note_repeated(struct siem_event *, const char *, size_t);
 static void	 fill_event(struct siem_event *, const char *, size_t,
@@ -665,9 +666,10 @@ is_ipv6(const char *p, size_t n)
 
 /*
  * Could this word after the time stamp be a host name?  Names and
- * addresses use letters, digits, ".-_:" (and '/' for relayed
- * "host/host" names, bytes above 127 for IDNs).  A word ending in ':'
- * is a tag, unless it is an IPv6 address such as "2001:db8::".
+ * addresses use letters, digits, ".-_:" (and '/' and '@' for relayed
+ * "host/host" and "src@host" names, bytes above 127 for IDNs).  A
+ * word ending in ':' is a tag, unless it is an IPv6 address such as
+ * "2001:db8::".
  */
 static int
 host_word(const char *p, size_t n)
@@ -681,7 +683,7 @@ host_word(const char *p, size_t n)
 		c = (unsigned char)p[i];
 		if (!(ISDIGIT(c) || (c >= 'a' && c <= 'z') ||
 		    (c >= 'A' && c <= 'Z') || c >= 128 || c == '.' ||
-		    c == '-' || c == '_' || c == ':' || c == '/'))
+		    c == '-' || c == '_' || c == ':' || c == '/' || c == '@'))
 			return (0);
 	}
 	if (p[n - 1] == ':' && !is_ipv6(p, n))
@@ -690,13 +692,15 @@ host_word(const char *p, size_t n)
 }
 
 /*
- * TAG: "prog:", "prog[pid]:", "prog(sub)[pid]:", "prog[pid]" and a
- * word that is the whole rest of the record.  Returns 1 with the
- * index after the tag (and one space) or 0 if there is no tag.
+ * TAG: "prog:", "prog[pid]:", "prog(sub)[pid]:", "prog[pid]", a
+ * program with a version ("syslogd 1.4.1:"), macOS's "prog[pid]
+ * (detail):", and a word that is the whole rest of the record.
+ * Returns 1 with the index after the tag and the spaces that follow
+ * it, or 0 if there is no tag.
  */
 static int
 parse_tag(const char *b, size_t len, size_t *ip, struct span *app,
-    struct span *pid)
+    struct span *pid, struct span *detail)
 {
 	size_t	 s = *ip, i = *ip, k;
 	int	 paren = 0, has_pid = 0;
@@ -706,7 +710,22 @@ parse_tag(const char *b, size_t len, size_t *ip, struct span *app,
 			paren = 1;
 		else if (b[i] == ')')
 			paren = 0;
-		else if (b[i] == ' ' || (unsigned char)b[i] < 32 ||
+		else if (b[i] == ' ' && i > s) {
+			/*
+			 * One more word when it ends the tag: a version
+			 * ("syslogd 1.4.1:", "BezelServices 255.10[94]:") or
+			 * a name with its pid ("Microsoft Word[14463]:").
+			 */
+			for (k = i + 1; k < len && k - s <= SYSLOG_TAG_MAX &&
+			    b[k] != ' ' && b[k] != '[' && b[k] != ':'; k++)
+				;
+			if (k > i + 1 && k < len && ((b[k] == ':' &&
+			    ISDIGIT(b[i + 1])) || b[k] == '[')) {
+				i = k;
+				continue;
+			}
+			break;
+		} else if (b[i] == ' ' || (unsigned char)b[i] < 32 ||
 		    b[i] == '[' || (b[i] == ':' && !paren))
 			break;
 		i++;
@@ -715,8 +734,8 @@ parse_tag(const char *b, size_t len, size_t *ip, struct span *app,
 		return (0);
 	app->p = b + s;
 	app->n = i - s;
-	pid->p = NULL;
-	pid->n = 0;
+	pid->p = detail->p = NULL;
+	pid->n = detail->n = 0;
 	if (i < len && b[i] == '[') {
 		for (k = i + 1; k < len && k - i <= SYSLOG_PROCID_MAX; k++)
 			if (b[k] == ']' || b[k] == ' ')
@@ -727,12 +746,23 @@ parse_tag(const char *b, size_t len, size_t *ip, struct span *app,
 		pid->n = k - i - 1;
 		has_pid = 1;
 		i = k + 1;
+		/* macOS: "launchd[1] (com.apple.xpc.launchd.domain): " */
+		if (i + 1 < len && b[i] == ' ' && b[i + 1] == '(') {
+			for (k = i + 2; k < len && k - i <= SYSLOG_PROCID_MAX &&
+			    b[k] != ')' && b[k] != ' '; k++)
+				;
+			if (k + 1 < len && b[k] == ')' && b[k + 1] == ':') {
+				detail->p = b + i + 2;
+				detail->n = k - i - 2;
+				i = k + 1;
+			}
+		}
 	}
 	if (i < len && b[i] == ':')
 		i++;
 	else if (!(i == len || (has_pid && b[i] == ' ')))
 		return (0);
-	if (i < len && b[i] == ' ')
+	while (i < len && b[i] == ' ')
 		i++;
 	*ip = i;
 	return (1);
@@ -822,6 +852,8 @@ fill_event(struct siem_event *ev, const char *buf, size_t len,
 		event_data_setstr(ev, "procid", r->procid.p, r->procid.n);
 	if (r->msgid.p != NULL)
 		event_data_setstr(ev, "msgid", r->msgid.p, r->msgid.n);
+	if (r->detail.p != NULL)
+		event_data_setstr(ev, "tag_detail", r->detail.p, r->detail.n);
 	if (r->version > 1)
 		event_data_set(ev, "version", json_integer(r->version));
 	if (r->sd != NULL) {
@@ -1034,9 +1066,11 @@ syslog_parse_3164(struct siem_event *ev, const char *buf, size_t len,
 		}
 	}
 
-	if (i < len && !parse_tag(buf, len, &i, &r.app, &r.procid)) {
+	if (i < len && !parse_tag(buf, len, &i, &r.app, &r.procid,
+	    &r.detail)) {
 		r.app.p = NULL;
 		r.procid.p = NULL;
+		r.detail.p = NULL;
 	}
 	if (i < len) {
 		r.msg.p = buf + i;
