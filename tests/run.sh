@@ -32,7 +32,7 @@ run() {
 	"$@" >"$log" 2>&1
 	status=$?
 	secs=$(( $(date +%s) - start ))
-	sed -n -e 's/^\(PASS\|FAIL\|SKIP\) \(.*\)$/\1 '"$prefix"'\2/p' \
+	sed -n -e 's#^\(PASS\|FAIL\|SKIP\) \(.*\)$#\1 '"$prefix"'\2#p' \
 	    "$log" >"$log.v"
 	if [ $status -ne 0 ] && ! grep -q '^FAIL ' "$log.v"; then
 		echo "FAIL $name: exit status $status" >>"$log.v"
