@@ -1,0 +1,35 @@
+/*
+ * libFuzzer driver for the JSON lines parser: the input is one record
+ * as a tailed file or the ingest API would hand it over.  Whatever it
+ * parses into must also turn back into JSON.
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "normalize.h"
+
+int		 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct record_hint	 hint = {
+		FORMAT_JSONL, "file", NULL, NULL, NULL, -1, 0, 0
+	};
+	struct siem_event		 ev;
+	const char			*reason = NULL;
+	json_t				*j;
+
+	event_init(&ev);
+	if (json_event_parse(&ev, (const char *)data, size, &hint,
+	    &reason) == PARSE_OK) {
+		if ((j = event_to_json(&ev)) == NULL)
+			abort();
+		json_decref(j);
+	}
+	event_clear(&ev);
+	return (0);
+}
