@@ -106,10 +106,23 @@ sanitize(const char *s, size_t len, size_t cap, int rawmode, char **out,
 	char			*buf;
 	size_t			 i = 0, o = 0, n, want;
 
+	/* at most 4 bytes out ("\\xNN", or U+FFFD's 3) per byte in */
+	if (len < cap / 4)
+		cap = len * 4;
 	if ((buf = malloc(cap + 1)) == NULL)
 		fatal("%s: malloc", __func__);
 	*truncated = 0;
 	while (i < len) {
+		/* runs of printable ASCII go in one copy */
+		for (n = 0; i + n < len && o + n < cap && p[i + n] >= 0x20 &&
+		    p[i + n] < 0x80; n++)
+			;
+		if (n > 0) {
+			memcpy(buf + o, p + i, n);
+			i += n;
+			o += n;
+			continue;
+		}
 		n = (p[i] == '\0') ? 0 : utf8_seqlen(p + i, len - i);
 		want = n;
 		if (n == 0)
@@ -327,6 +340,15 @@ event_escape_raw(const char *s, size_t len, size_t *outlen)
 	if ((buf = malloc(len * 4 + 1)) == NULL)
 		fatal("%s: malloc", __func__);
 	while (i < len) {
+		for (n = 0; i + n < len && p[i + n] >= 0x20 && p[i + n] < 0x80 &&
+		    p[i + n] != '\\'; n++)
+			;
+		if (n > 0) {
+			memcpy(buf + o, p + i, n);
+			i += n;
+			o += n;
+			continue;
+		}
 		if (p[i] == '\\') {
 			buf[o++] = '\\';
 			buf[o++] = '\\';

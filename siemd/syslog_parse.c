@@ -423,25 +423,35 @@ civil_to_us(const struct civil *c)
 	return (s * USEC_PER_SEC + c->usec);
 }
 
-/* A wall-clock time in the local time zone as µs UTC. */
+/*
+ * A wall-clock time in the local time zone as µs UTC.  Not mktime(),
+ * which glibc makes re-read the zone file on every call (and which
+ * cannot find it inside a chroot): the offset comes from
+ * localtime_r(), asked twice so a time near a DST change lands right.
+ */
 static int
 civil_local(const struct civil *c, int year, int64_t *us)
 {
+	struct civil	 u = *c;
 	struct tm	 tm;
 	time_t		 t;
+	int64_t		 guess;
+	long		 off;
 
 	if (c->day > days_in_month(year, c->mon))
 		return (-1);
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = c->mon - 1;
-	tm.tm_mday = c->day;
-	tm.tm_hour = c->hour;
-	tm.tm_min = c->min;
-	tm.tm_sec = c->sec;
-	tm.tm_isdst = -1;
-	if ((t = mktime(&tm)) == (time_t)-1)
+	u.year = year;
+	u.off = 0;
+	guess = civil_to_us(&u) / USEC_PER_SEC;
+	t = (time_t)guess;
+	if (localtime_r(&t, &tm) == NULL)
 		return (-1);
+	off = tm.tm_gmtoff;
+	t = (time_t)(guess - off);
+	if (localtime_r(&t, &tm) == NULL)
+		return (-1);
+	if (tm.tm_gmtoff != off)
+		t = (time_t)(guess - tm.tm_gmtoff);
 	*us = (int64_t)t * USEC_PER_SEC + c->usec;
 	return (0);
 }
@@ -468,7 +478,9 @@ resolve_year(const struct civil *c, int64_t now)
 	if (localtime_r(&t, &tm) == NULL)
 		return (now);
 	ny = tm.tm_year + 1900;
-	for (y = ny + 1; y >= ny - SYSLOG_YEAR_LOOKBACK; y--) {
+	/* next year's date can only be within the skew around new year */
+	y = (c->mon == 1 && tm.tm_mon == 11) ? ny + 1 : ny;
+	for (; y >= ny - SYSLOG_YEAR_LOOKBACK; y--) {
 		if (civil_local(c, y, &us) == -1)
 			continue;
 		if (us <= now + SYSLOG_SKEW_US)

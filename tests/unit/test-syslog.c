@@ -473,6 +473,22 @@ test_3164_years(void)
 	event_clear(&ev);
 	TEST_END();
 
+	TEST_BEGIN("syslog/3164-local-time-dst");
+	setenv("TZ", "MET-1METDST", 1);
+	tzset();
+	parse(&ev, "<13>Jul  1 12:00:00 2006 h p: m", &reason);
+	CHECK_INT(ev.ts, 1151748000000000LL);	/* 10:00Z, summer time */
+	event_clear(&ev);
+	parse(&ev, "<13>Jan  1 12:00:00 2006 h p: m", &reason);
+	CHECK_INT(ev.ts, 1136113200000000LL);	/* 11:00Z, winter time */
+	event_clear(&ev);
+	parse(&ev, "<13>2006-07-01T12:00:00 h p: m", &reason);
+	CHECK_INT(ev.ts, 1151748000000000LL);
+	event_clear(&ev);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	TEST_END();
+
 	TEST_BEGIN("syslog/3164-year-feb29");
 	hint.now = hint.received_at = 1709251200000000LL; /* 2024-03-01 */
 	parse(&ev, "<13>Feb 29 10:00:00 h p: m", &reason);
