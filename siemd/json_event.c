@@ -30,6 +30,8 @@
 #define JSON_MAX_NUMSTR		32	/* numeric strings */
 #define JSON_REASON_LEN		256
 #define JSON_USEC		1000000LL
+#define JSON_BOM		"\xef\xbb\xbf"	/* UTF-8 byte order mark */
+#define JSON_BOM_LEN		3
 
 /* Where a value was found, so it can be removed once consumed. */
 struct json_loc {
@@ -93,7 +95,7 @@ static const struct json_text_alias json_text_aliases[] = {
 };
 
 static const struct json_int_alias json_int_aliases[] = {
-	{ EV_HTTP_STATUS, 0, 999,
+	{ EV_HTTP_STATUS, 100, 999,
 	    { "http.status", "status", "http.status_code", "status_code",
 	    "http.response.status_code" } },
 	{ EV_SRC_PORT, 0, 65535,
@@ -805,7 +807,11 @@ json_event_parse(struct siem_event *ev, const char *buf, size_t len,
 	char		*fixed = NULL;
 	size_t		 i, n, fixedlen;
 
-	for (i = 0; i < len && isspace((unsigned char)buf[i]); i++)
+	/* the first line of a file saved with a byte order mark */
+	i = 0;
+	if (len >= JSON_BOM_LEN && memcmp(buf, JSON_BOM, JSON_BOM_LEN) == 0)
+		i = JSON_BOM_LEN;
+	for (; i < len && isspace((unsigned char)buf[i]); i++)
 		;
 	if (i == len || buf[i] != '{')
 		return (PARSE_NOMATCH);

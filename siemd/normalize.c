@@ -28,6 +28,7 @@
 #include "normalize.h"
 
 #define NORMALIZE_MAX_PREFIX	EVENT_MAX_TEXT	/* parse_error message */
+#define NORMALIZE_BOM		"\xef\xbb\xbf"	/* UTF-8 byte order mark */
 
 static const char *web_apps[] = {
 	"nginx", "apache", "apache2", "httpd", "lighttpd", NULL
@@ -304,7 +305,8 @@ normalize_record(struct siem_event *ev, const char *buf, size_t len,
 	}
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
 		n--;
-	for (i = 0; i < n && isspace((unsigned char)buf[i]); i++)
+	i = has_prefix(buf, n, NORMALIZE_BOM) ? strlen(NORMALIZE_BOM) : 0;
+	for (; i < n && isspace((unsigned char)buf[i]); i++)
 		;
 	if (i == n) {
 		normalize_parse_error(ev, buf, len, &h, "empty record");

@@ -418,12 +418,14 @@ test_scalars(void)
 
 	TEST_BEGIN("json/status-bad-values-stay");
 	CHECK_INT(parse(&ev, "{\"status\":\"ok\",\"http\":{\"status\":"
-	    "1000},\"src_port\":70000,\"latency_ms\":-3}", NULL), PARSE_OK);
+	    "1000},\"status_code\":0,\"src_port\":70000,\"latency_ms\":-3}",
+	    NULL), PARSE_OK);
 	CHECK_INT(ev.ints[EV_HTTP_STATUS], -1);
 	CHECK_INT(ev.ints[EV_SRC_PORT], -1);
 	CHECK(ev.latency_ms < 0);
 	CHECK_STR(dstr(&ev, "status"), "ok");
 	CHECK_INT(dint(&ev, "src_port"), 70000);
+	CHECK_INT(dint(&ev, "status_code"), 0);
 	event_clear(&ev);
 	TEST_END();
 }
@@ -471,6 +473,13 @@ test_rest(void)
 	CHECK(json_is_false(json_object_get(ev.data, "ok")));
 	CHECK(json_integer_value(json_object_get(json_object_get(
 	    json_object_get(ev.data, "nested"), "deep"), "x")) == 1);
+	event_clear(&ev);
+	TEST_END();
+
+	TEST_BEGIN("json/byte-order-mark");
+	CHECK_INT(parse(&ev, "\xef\xbb\xbf{\"message\":\"m\"}", NULL),
+	    PARSE_OK);
+	CHECK_STR(event_get(&ev, EV_MESSAGE), "m");
 	event_clear(&ev);
 	TEST_END();
 

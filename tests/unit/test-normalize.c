@@ -76,6 +76,13 @@ test_detect(void)
 	event_clear(&ev);
 	TEST_END();
 
+	TEST_BEGIN("normalize/detect-json-after-byte-order-mark");
+	CHECK_INT(norm(&ev, FORMAT_AUTO, "\xef\xbb\xbf{\"msg\":\"first line\"}",
+	    0), PARSE_OK);
+	CHECK_STR(event_get(&ev, EV_MESSAGE), "first line");
+	event_clear(&ev);
+	TEST_END();
+
 	TEST_BEGIN("normalize/detect-syslog-with-pri");
 	CHECK_INT(norm(&ev, FORMAT_AUTO, "<34>1 2025-11-03T10:15:02Z web1 "
 	    "myapp 99 - - something happened", 0), PARSE_OK);
