@@ -156,6 +156,33 @@ test_sshd(void)
 	event_clear(&ev);
 	TEST_END();
 
+	TEST_BEGIN("extract/sshd-more-forms");
+	run(&ev, "Mar  3 10:00:01 web1 sshd[83]: Disconnected from invalid "
+	    "user admin 192.0.2.11 port 5000 [preauth]");
+	CHECK_STR(event_get(&ev, EV_EVENT_TYPE), "connection_closed");
+	CHECK_STR(event_get(&ev, EV_USER_ID), "admin");
+	CHECK_STR(event_get(&ev, EV_SRC_IP), "192.0.2.11");
+	event_clear(&ev);
+	run(&ev, "Mar  3 10:00:01 web1 sshd[83]: error: maximum "
+	    "authentication attempts exceeded for root from 192.0.2.12 port "
+	    "1 ssh2 [preauth]");
+	CHECK_STR(event_get(&ev, EV_EVENT_TYPE), "login_failure");
+	CHECK_STR(event_get(&ev, EV_USER_ID), "root");
+	CHECK_STR(event_get(&ev, EV_SRC_IP), "192.0.2.12");
+	event_clear(&ev);
+	run(&ev, "Mar  3 10:00:01 web1 sshd[83]: PAM 2 more authentication "
+	    "failures; logname= uid=0 euid=0 tty=ssh ruser= "
+	    "rhost=192.0.2.13  user=root");
+	CHECK_STR(event_get(&ev, EV_EVENT_TYPE), "auth_failure");
+	CHECK_STR(event_get(&ev, EV_SRC_IP), "192.0.2.13");
+	event_clear(&ev);
+	run(&ev, "Mar  3 10:00:01 web1 sshd[83]: Failed password for invalid "
+	    "user  from 192.0.2.14 port 4 ssh2");
+	CHECK(event_get(&ev, EV_USER_ID) == NULL);
+	CHECK_STR(event_get(&ev, EV_SRC_IP), "192.0.2.14");
+	event_clear(&ev);
+	TEST_END();
+
 	TEST_BEGIN("extract/sshd-break-in");
 	run(&ev, "Mar  3 10:00:01 web1 sshd[82]: reverse mapping checking "
 	    "getaddrinfo for host.example.net [192.0.2.8] failed - POSSIBLE "
