@@ -1024,7 +1024,10 @@ syslog_parse_3164(struct siem_event *ev, const char *buf, size_t len,
 		if (parse_bsd(buf, len, &w, &c) == 0)
 			i = j + 2;
 	}
-	if (i < len && (buf[i] == '*' || buf[i] == '.'))
+	/* Cisco marks an unsynchronized clock with '*' or '.' */
+	j = i + 1;
+	if (i < len && (buf[i] == '*' || buf[i] == '.') &&
+	    parse_bsd(buf, len, &j, &c) == 0)
 		i++;
 
 	j = i;

@@ -548,6 +548,12 @@ test_3164_bad(void)
 	event_clear(&ev);
 	TEST_END();
 
+	TEST_BEGIN("syslog/3164-bad-star-not-cisco");
+	CHECK_INT(parse(&ev, "<13>*hello* world", &reason), PARSE_OK);
+	CHECK_STR(event_get(&ev, EV_MESSAGE), "*hello* world");
+	event_clear(&ev);
+	TEST_END();
+
 	TEST_BEGIN("syslog/3164-bad-pri-only");
 	CHECK_INT(parse(&ev, "<0>", &reason), PARSE_OK);
 	CHECK_INT(ev.ints[EV_FACILITY], 0);
