@@ -1,0 +1,952 @@
+/*
+ * Routing: which handler answers a request, and what every answer
+ * shares.  The route table below is data: a method set, a path
+ * pattern with {name} segments, what the caller must present, the
+ * handler, and a summary for the OpenAPI document, which is built
+ * from the same table so that the two cannot disagree.
+ *
+ * Paths are matched after the configured prefix is taken off when it
+ * is there, so that /siem/api/v1/... (a proxy that passes the path
+ * on) and /api/v1/... (a proxy that strips the prefix) both work.
+ * Paths under /api that match no route are 404 problems; any other
+ * path that is not a route is a dashboard file (static.c).
+ *
+ * The client address is the socket peer, unless the peer is a
+ * trusted proxy: then Forwarded (RFC 7239) or X-Forwarded-For is
+ * walked from the right, past trusted proxies, to the first address
+ * that is not one.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "siemd.h"
+#include "http.h"
+#include "router.h"
+#include "server.h"
+#include "auth.h"
+
+#define ALLOW_HEADERS	"Authorization, Content-Type, Last-Event-ID"
+#define LOGIN_MAX_BODY	(16 * 1024)
+
+static void	 h_healthz(struct request *);
+static void	 h_readyz(struct request *);
+static void	 h_openapi(struct request *);
+static void	 h_metrics(struct request *);
+static void	 h_login(struct request *);
+static void	 h_logout(struct request *);
+static void	 h_me(struct request *);
+
+static int	 pattern_match(const char *, const char *,
+		    struct http_param *, int *, char *, size_t, size_t *);
+static int	 router_trusted(const char *);
+static int	 router_authorize(struct request *);
+static void	 router_preflight(struct request *, unsigned int);
+static void	 allow_list(unsigned int, char *, size_t);
+static int	 addr_bytes(const char *, int *, uint8_t *);
+static int	 forwarded_for(const char *, char *, size_t);
+
+/*
+ * Every endpoint.  HEAD is served wherever GET is.  Endpoints of
+ * other parts of the daemon are added here, with their handler.
+ */
+const struct route router_routes[] = {
+	{ HTTP_M_GET, "/healthz", AUTH_NONE, h_healthz,
+	    "Liveness: the web process answers" },
+	{ HTTP_M_GET, "/readyz", AUTH_NONE, h_readyz,
+	    "Readiness: the web process serves requests" },
+	{ HTTP_M_GET, "/openapi.json", AUTH_NONE, h_openapi,
+	    "This document" },
+	{ HTTP_M_GET, "/metrics", AUTH_NONE, h_metrics,
+	    "Prometheus metrics; loopback clients and trusted proxies only" },
+	{ HTTP_M_POST, ROUTER_API_ROOT "/auth/login", AUTH_NONE, h_login,
+	    "Exchange a user name and password for a bearer token" },
+	{ HTTP_M_POST, ROUTER_API_ROOT "/auth/logout", AUTH_ANY, h_logout,
+	    "Revoke the bearer token of this request" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/auth/me", AUTH_ANY, h_me,
+	    "The user and role of the bearer token" },
+};
+const size_t	 router_nroutes = sizeof(router_routes) /
+		    sizeof(router_routes[0]);
+
+static struct {
+	char		 prefix[ROUTER_MAX_PREFIX];
+	char		*cors[ROUTER_MAX_CORS];
+	int		 ncors;
+	struct cidr	 proxies[ROUTER_MAX_PROXIES];
+	int		 nproxies;
+	char		*openapi;	/* the document, made once */
+} rt;
+
+/* The "api" configuration object. */
+int
+router_init(json_t *api)
+{
+	json_t		*a, *v;
+	const char	*s;
+	size_t		 i;
+
+	s = json_string_value(json_object_get(api, "prefix"));
+	if (s != NULL && strlcpy(rt.prefix, s, sizeof(rt.prefix)) >=
+	    sizeof(rt.prefix)) {
+		log_warnx("%s: prefix too long", __func__);
+		return (-1);
+	}
+	a = json_object_get(api, "cors");
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || rt.ncors >= ROUTER_MAX_CORS ||
+		    strlen(json_string_value(v)) >= ROUTER_MAX_ORIGIN) {
+			log_warnx("%s: bad cors origin", __func__);
+			return (-1);
+		}
+		if ((rt.cors[rt.ncors++] = strdup(json_string_value(v))) ==
+		    NULL)
+			fatal("%s: strdup", __func__);
+	}
+	a = json_object_get(api, "trusted_proxies");
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || rt.nproxies >= ROUTER_MAX_PROXIES ||
+		    cidr_parse(json_string_value(v),
+		    &rt.proxies[rt.nproxies]) == -1) {
+			log_warnx("%s: bad trusted proxy", __func__);
+			return (-1);
+		}
+		rt.nproxies++;
+	}
+	return (0);
+}
+
+const char *
+router_prefix(void)
+{
+	return (rt.prefix);
+}
+
+const char *
+request_param(const struct request *req, const char *name)
+{
+	return (http_query_get(req->params, req->nparams, name));
+}
+
+const char *
+request_query(const struct request *req, const char *name)
+{
+	return (http_query_get(req->query, req->nquery, name));
+}
+
+const char *
+request_header(const struct request *req, const char *name)
+{
+	return (http_field(req->http, name));
+}
+
+void
+router_request_free(struct request *req)
+{
+	free(req->buf);
+	req->buf = NULL;
+}
+
+/* The path below the prefix, when the request carries the prefix. */
+const char *
+router_local_path(const char *prefix, const char *path)
+{
+	size_t	 len = strlen(prefix);
+
+	if (len == 0 || strncmp(path, prefix, len) != 0)
+		return (path);
+	if (path[len] == '\0')
+		return ("/");
+	if (path[len] == '/')
+		return (path + len);
+	return (path);
+}
+
+int
+router_is_api(const char *local)
+{
+	return (strcmp(local, "/api") == 0 ||
+	    strncmp(local, "/api/", 5) == 0);
+}
+
+/*
+ * Match a path against a pattern; {name} takes one non-empty
+ * segment.  Names and values are copied into buf from *used on.
+ */
+static int
+pattern_match(const char *pat, const char *path, struct http_param *params,
+    int *nparams, char *buf, size_t bufsz, size_t *used)
+{
+	size_t	 plen, slen;
+	int	 n = 0;
+
+	while (*pat != '\0' && *path != '\0') {
+		if (*pat != '/' || *path != '/')
+			return (0);
+		pat++;
+		path++;
+		plen = strcspn(pat, "/");
+		slen = strcspn(path, "/");
+		if (plen > 2 && pat[0] == '{' && pat[plen - 1] == '}') {
+			if (slen == 0 || n >= ROUTER_MAX_PARAMS ||
+			    *used + plen - 2 + 1 + slen + 1 > bufsz)
+				return (0);
+			memcpy(buf + *used, pat + 1, plen - 2);
+			buf[*used + plen - 2] = '\0';
+			params[n].name = buf + *used;
+			*used += plen - 1;
+			memcpy(buf + *used, path, slen);
+			buf[*used + slen] = '\0';
+			params[n].value = buf + *used;
+			*used += slen + 1;
+			n++;
+		} else if (plen != slen || strncmp(pat, path, plen) != 0)
+			return (0);
+		pat += plen;
+		path += slen;
+	}
+	if (*pat != '\0' || *path != '\0')
+		return (0);
+	*nparams = n;
+	return (1);
+}
+
+/*
+ * The route for a local path and method, with its {name} values in
+ * params; or NULL, and *allowed says which methods the path has (0:
+ * no such path).
+ */
+const struct route *
+router_match(const char *path, enum http_method method,
+    struct http_param *params, int *nparams, char *buf, size_t bufsz,
+    unsigned int *allowed)
+{
+	const struct route	*r;
+	unsigned int		 m;
+	size_t			 i, used;
+	int			 n;
+
+	*allowed = 0;
+	*nparams = 0;
+	for (i = 0; i < router_nroutes; i++) {
+		r = &router_routes[i];
+		used = 0;
+		if (!pattern_match(r->pattern, path, params, &n, buf, bufsz,
+		    &used))
+			continue;
+		m = r->methods;
+		if (m & HTTP_M_GET)
+			m |= HTTP_M_HEAD;
+		*allowed |= m;
+		if (method & m) {
+			*nparams = n;
+			return (r);
+		}
+	}
+	return (NULL);
+}
+
+static void
+allow_list(unsigned int methods, char *out, size_t outsz)
+{
+	static const enum http_method	 order[] = {
+		HTTP_M_GET, HTTP_M_HEAD, HTTP_M_POST, HTTP_M_PUT,
+		HTTP_M_PATCH, HTTP_M_DELETE, HTTP_M_OPTIONS
+	};
+	size_t				 i;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!(methods & order[i]))
+			continue;
+		if (out[0] != '\0')
+			strlcat(out, ", ", outsz);
+		strlcat(out, http_method_name(order[i]), outsz);
+	}
+}
+
+/* addresses -------------------------------------------------------- */
+
+/* Text to family and bytes; IPv4-mapped IPv6 becomes IPv4. */
+static int
+addr_bytes(const char *s, int *family, uint8_t *addr)
+{
+	struct in6_addr	 in6;
+
+	if (inet_pton(AF_INET, s, addr) == 1) {
+		*family = AF_INET;
+		return (0);
+	}
+	if (inet_pton(AF_INET6, s, &in6) == 1) {
+		if (IN6_IS_ADDR_V4MAPPED(&in6)) {
+			*family = AF_INET;
+			memcpy(addr, &in6.s6_addr[12], 4);
+		} else {
+			*family = AF_INET6;
+			memcpy(addr, &in6, 16);
+		}
+		return (0);
+	}
+	return (-1);
+}
+
+/* "10.0.0.0/8", "::1", "2001:db8::/32" */
+int
+cidr_parse(const char *s, struct cidr *c)
+{
+	char		 a[ROUTER_MAX_ADDR];
+	const char	*slash, *errstr;
+	size_t		 len;
+	int		 max, i;
+
+	memset(c, 0, sizeof(*c));
+	slash = strchr(s, '/');
+	len = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	if (len == 0 || len >= sizeof(a))
+		return (-1);
+	memcpy(a, s, len);
+	a[len] = '\0';
+	if (addr_bytes(a, &c->family, c->addr) == -1)
+		return (-1);
+	max = c->family == AF_INET ? 32 : 128;
+	c->bits = max;
+	if (slash != NULL) {
+		c->bits = strtonum(slash + 1, 0, max, &errstr);
+		if (errstr != NULL || slash[1] == '\0')
+			return (-1);
+	}
+	/* host bits are cleared, so "10.1.2.3/8" is 10.0.0.0/8 */
+	for (i = c->bits; i < max; i++)
+		c->addr[i / 8] &= ~(0x80 >> (i % 8));
+	return (0);
+}
+
+int
+cidr_match(const struct cidr *c, const char *s)
+{
+	uint8_t	 a[16];
+	int	 family, full, rest;
+
+	if (addr_bytes(s, &family, a) == -1 || family != c->family)
+		return (0);
+	full = c->bits / 8;
+	rest = c->bits % 8;
+	if (memcmp(a, c->addr, full) != 0)
+		return (0);
+	if (rest != 0 &&
+	    (a[full] & (0xff << (8 - rest))) != c->addr[full])
+		return (0);
+	return (1);
+}
+
+/*
+ * One entry of a forwarding header to the canonical text of its
+ * address: quotes, brackets and ports are taken off.  0, or -1 for
+ * anything that is not an address ("unknown", "_hidden").
+ */
+int
+addr_canon(const char *s, char *out, size_t outsz)
+{
+	char		 a[ROUTER_MAX_ADDR];
+	const char	*e, *colon;
+	size_t		 len;
+	uint8_t		 bytes[16];
+	int		 family;
+
+	s += strspn(s, " \t\"");
+	len = strlen(s);
+	while (len > 0 && strchr(" \t\"", s[len - 1]) != NULL)
+		len--;
+	if (len > 0 && s[0] == '[') {
+		if ((e = memchr(s, ']', len)) == NULL)
+			return (-1);
+		s++;
+		len = e - s;
+	} else if ((colon = memchr(s, ':', len)) != NULL &&
+	    memchr(colon + 1, ':', len - (colon + 1 - s)) == NULL)
+		len = colon - s;	/* IPv4 with a port */
+	if (len == 0 || len >= sizeof(a))
+		return (-1);
+	memcpy(a, s, len);
+	a[len] = '\0';
+	if (addr_bytes(a, &family, bytes) == -1 ||
+	    inet_ntop(family, bytes, out, outsz) == NULL)
+		return (-1);
+	return (0);
+}
+
+int
+addr_is_loopback(const char *s)
+{
+	uint8_t	 a[16];
+	int	 family;
+
+	if (addr_bytes(s, &family, a) == -1)
+		return (0);
+	if (family == AF_INET)
+		return (a[0] == 127);
+	return (IN6_IS_ADDR_LOOPBACK((struct in6_addr *)a));
+}
+
+static int
+router_trusted(const char *addr)
+{
+	int	 i;
+
+	for (i = 0; i < rt.nproxies; i++)
+		if (cidr_match(&rt.proxies[i], addr))
+			return (1);
+	return (0);
+}
+
+/*
+ * The for= values of a Forwarded field, comma-separated, into out;
+ * an element without one becomes "unknown".  0, or -1.
+ */
+static int
+forwarded_for(const char *fwd, char *out, size_t outsz)
+{
+	const char	*el, *ee, *pr, *pe, *v;
+	char		 val[ROUTER_MAX_ADDR];
+	size_t		 vlen;
+	int		 found;
+
+	out[0] = '\0';
+	for (el = fwd; *el != '\0'; el = *ee ? ee + 1 : ee) {
+		ee = el + strcspn(el, ",");
+		found = 0;
+		for (pr = el; pr < ee; pr = pe + 1) {
+			pr += strspn(pr, " \t");
+			pe = pr + strcspn(pr, ";,");
+			if (pe > ee)
+				pe = ee;
+			if (pe - pr > 4 && strncasecmp(pr, "for=", 4) == 0) {
+				v = pr + 4;
+				vlen = pe - v;
+				while (vlen > 0 && (v[vlen - 1] == ' ' ||
+				    v[vlen - 1] == '\t'))
+					vlen--;
+				if (vlen >= sizeof(val))
+					vlen = 0;
+				memcpy(val, v, vlen);
+				val[vlen] = '\0';
+				found = 1;
+			}
+			if (pe >= ee)
+				break;
+		}
+		if (out[0] != '\0' && strlcat(out, ",", outsz) >= outsz)
+			return (-1);
+		if (strlcat(out, found ? val : "unknown", outsz) >= outsz)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The client: the peer, or, when the peer is a trusted proxy, the
+ * first untrusted address from the right of Forwarded (preferred) or
+ * X-Forwarded-For.  Past an entry that is not an address nothing can
+ * be believed, so the last trusted hop is the answer then.
+ */
+int
+client_address(const char *peer, const char *xff, const char *fwd,
+    const struct cidr *proxies, int nproxies, char *out, size_t outsz)
+{
+	char		 list[ROUTER_MAX_FORWARD];
+	char		 last[ROUTER_MAX_ADDR], a[ROUTER_MAX_ADDR];
+	char		*hops[ROUTER_MAX_HOPS], *s;
+	int		 n = 0, i, j, trusted;
+
+	if (addr_canon(peer, last, sizeof(last)) == -1)
+		strlcpy(last, peer, sizeof(last));
+	if (strlcpy(out, last, outsz) >= outsz)
+		return (-1);
+	for (trusted = 0, j = 0; j < nproxies; j++)
+		if (cidr_match(&proxies[j], last))
+			trusted = 1;
+	if (!trusted)
+		return (0);
+	if (fwd != NULL && *fwd != '\0') {
+		if (forwarded_for(fwd, list, sizeof(list)) == -1)
+			return (0);
+	} else if (xff != NULL) {
+		if (strlcpy(list, xff, sizeof(list)) >= sizeof(list))
+			return (0);
+	} else
+		return (0);
+	/* the rightmost ROUTER_MAX_HOPS entries */
+	for (s = list; s != NULL; ) {
+		if (n == ROUTER_MAX_HOPS) {
+			memmove(hops, hops + 1, sizeof(hops[0]) * (n - 1));
+			n--;
+		}
+		hops[n++] = s;
+		if ((s = strchr(s, ',')) != NULL)
+			*s++ = '\0';
+	}
+	for (i = n - 1; i >= 0; i--) {
+		if (addr_canon(hops[i], a, sizeof(a)) == -1)
+			break;
+		for (trusted = 0, j = 0; j < nproxies; j++)
+			if (cidr_match(&proxies[j], a))
+				trusted = 1;
+		strlcpy(last, a, sizeof(last));
+		if (!trusted)
+			break;
+	}
+	if (strlcpy(out, last, outsz) >= outsz)
+		return (-1);
+	return (0);
+}
+
+/* The configured origin equal to this one, or NULL. */
+const char *
+cors_match(const char *origin, char *const *list, int n)
+{
+	int	 i;
+
+	if (origin == NULL)
+		return (NULL);
+	for (i = 0; i < n; i++)
+		if (strcmp(origin, list[i]) == 0)
+			return (list[i]);
+	return (NULL);
+}
+
+/* dispatch --------------------------------------------------------- */
+
+/* A CORS preflight: 204, with CORS fields only for a known origin. */
+static void
+router_preflight(struct request *req, unsigned int allowed)
+{
+	char	 hdrs[512], methods[128];
+
+	allow_list(allowed | HTTP_M_OPTIONS, methods, sizeof(methods));
+	if (req->cors != NULL)
+		snprintf(hdrs, sizeof(hdrs), "Allow: %s\r\n"
+		    "Access-Control-Allow-Methods: %s\r\n"
+		    "Access-Control-Allow-Headers: %s\r\n"
+		    "Access-Control-Max-Age: %d\r\n", methods, methods,
+		    ALLOW_HEADERS, ROUTER_CORS_MAX_AGE);
+	else
+		snprintf(hdrs, sizeof(hdrs), "Allow: %s\r\n", methods);
+	resp_send(req->conn, 204, NULL, hdrs, NULL, 0);
+}
+
+/* The route's requirement; 0 to go on, -1 when answered already. */
+static int
+router_authorize(struct request *req)
+{
+	const char	*hdr = request_header(req, "Authorization");
+	char		 hdrs[128];
+	time_t		 now = time(NULL), exp = 0;
+	int		 need, retry;
+
+	switch (req->route->auth) {
+	case AUTH_NONE:
+		return (0);
+	case AUTH_INGEST:
+		if (hdr == NULL || auth_ingest_key(hdr, req->ingest_key,
+		    sizeof(req->ingest_key)) == -1) {
+			http_problem_ex(req->conn, 401, NULL,
+			    "a valid ingest key is required",
+			    "WWW-Authenticate: Bearer realm=\"siemd\"\r\n");
+			return (-1);
+		}
+		return (0);
+	case AUTH_ANY:
+		need = ROLE_VIEWER;
+		break;
+	case AUTH_ANALYST:
+		need = ROLE_ANALYST;
+		break;
+	case AUTH_ADMIN:
+	default:
+		need = ROLE_ADMIN;
+		break;
+	}
+	if (hdr == NULL) {
+		http_problem_ex(req->conn, 401, NULL,
+		    "a bearer token is required",
+		    "WWW-Authenticate: Bearer realm=\"siemd\"\r\n");
+		return (-1);
+	}
+	if (auth_bearer_exp(hdr, now, &req->principal, req->jti,
+	    sizeof(req->jti), &exp) == -1) {
+		http_problem_ex(req->conn, 401, NULL, auth_bearer_reason(),
+		    "WWW-Authenticate: Bearer realm=\"siemd\", "
+		    "error=\"invalid_token\"\r\n");
+		return (-1);
+	}
+	req->token_exp = exp;
+	req->authenticated = 1;
+	if (auth_ratelimit(req->jti, now, &retry) == -1) {
+		snprintf(hdrs, sizeof(hdrs), "Retry-After: %d\r\n",
+		    retry > 0 ? retry : 1);
+		http_problem_ex(req->conn, 429, NULL,
+		    "too many requests for this token", hdrs);
+		return (-1);
+	}
+	if (!auth_allows(req->principal.role, need)) {
+		http_problem(req->conn, 403, "this role may not do that");
+		return (-1);
+	}
+	return (0);
+}
+
+void
+router_dispatch(struct conn *c, struct request *req)
+{
+	struct http_request	*hr = req->http;
+	char			 xff[ROUTER_MAX_FORWARD];
+	char			 fwd[ROUTER_MAX_FORWARD];
+	char			 hdrs[256], methods[128];
+	const char		*origin;
+	size_t			 bufsz, used = 0;
+	unsigned int		 allowed;
+	int			 nx, nf;
+
+	nx = http_field_list(hr, "X-Forwarded-For", xff, sizeof(xff));
+	nf = http_field_list(hr, "Forwarded", fwd, sizeof(fwd));
+	/* too long to walk: believe none of it */
+	if (nx == -1 || nf == -1)
+		nx = nf = 0;
+	if (client_address(req->peer, nx > 0 ? xff : NULL,
+	    nf > 0 ? fwd : NULL, rt.proxies, rt.nproxies, req->client,
+	    sizeof(req->client)) == -1)
+		strlcpy(req->client, req->peer, sizeof(req->client));
+	origin = http_field(hr, "Origin");
+	req->cors = cors_match(origin, rt.cors, rt.ncors);
+	req->local = router_local_path(rt.prefix, req->path);
+	req->body = hr->bodylen > 0 ? hr->body : NULL;
+	req->bodylen = hr->bodylen;
+
+	/* {name} names and values, then query names and values */
+	bufsz = strlen(req->local) + ROUTER_MAX_PARAMS * 64 +
+	    strlen(hr->query) + HTTP_MAX_QUERY * 2 + 16;
+	if ((req->buf = malloc(bufsz)) == NULL)
+		fatal("%s: malloc", __func__);
+	req->route = router_match(req->local, req->method, req->params,
+	    &req->nparams, req->buf, bufsz, &allowed);
+	if (req->route != NULL) {
+		for (nx = 0; nx < req->nparams; nx++)
+			used += strlen(req->params[nx].name) +
+			    strlen(req->params[nx].value) + 2;
+	}
+
+	if (req->method == HTTP_M_OPTIONS && origin != NULL &&
+	    http_field(hr, "Access-Control-Request-Method") != NULL) {
+		if (allowed == 0 && router_is_api(req->local)) {
+			http_problem(c, 404, "no such endpoint");
+			return;
+		}
+		router_preflight(req, allowed ? allowed :
+		    HTTP_M_GET | HTTP_M_HEAD);
+		return;
+	}
+	if (req->route == NULL) {
+		if (allowed == 0 && !router_is_api(req->local)) {
+			/* the dashboard */
+			allowed = HTTP_M_GET | HTTP_M_HEAD;
+			if (req->method & allowed) {
+				static_serve(req);
+				return;
+			}
+		}
+		if (allowed == 0) {
+			http_problem(c, 404, "no such endpoint");
+			return;
+		}
+		allow_list(allowed | HTTP_M_OPTIONS, methods,
+		    sizeof(methods));
+		snprintf(hdrs, sizeof(hdrs), "Allow: %s\r\n", methods);
+		if (req->method == HTTP_M_OPTIONS)
+			resp_send(c, 204, NULL, hdrs, NULL, 0);
+		else
+			http_problem_ex(c, 405, NULL,
+			    "method not allowed here", hdrs);
+		return;
+	}
+	if ((req->nquery = http_query_parse(hr->query, req->query,
+	    HTTP_MAX_QUERY, req->buf + used, bufsz - used)) == -1) {
+		req->nquery = 0;
+		http_problem(c, 400, "malformed query string");
+		return;
+	}
+	if (router_authorize(req) == -1)
+		return;
+	req->route->handler(req);
+}
+
+/* built-in endpoints ----------------------------------------------- */
+
+static void
+h_healthz(struct request *req)
+{
+	static const char	 ok[] = "{\"status\":\"ok\"}";
+
+	resp_send(req->conn, 200, "application/json", NULL, ok,
+	    sizeof(ok) - 1);
+}
+
+static void
+h_readyz(struct request *req)
+{
+	static const char	 ok[] = "{\"status\":\"ready\"}";
+
+	resp_send(req->conn, 200, "application/json", NULL, ok,
+	    sizeof(ok) - 1);
+}
+
+/* OpenAPI 3.1, from the route table. */
+json_t *
+openapi_document(const char *prefix)
+{
+	static const enum http_method	 order[] = {
+		HTTP_M_GET, HTTP_M_POST, HTTP_M_PUT, HTTP_M_PATCH,
+		HTTP_M_DELETE
+	};
+	static const char		*auth_names[] = {
+		"none", "any", "analyst", "admin", "ingest"
+	};
+	const struct route		*r;
+	json_t				*doc, *paths, *item, *op, *params;
+	char				 method[16], name[64];
+	const char			*p, *e;
+	size_t				 i, k, j;
+
+	paths = json_object();
+	for (i = 0; i < router_nroutes; i++) {
+		r = &router_routes[i];
+		if ((item = json_object_get(paths, r->pattern)) == NULL) {
+			item = json_object();
+			json_object_set_new(paths, r->pattern, item);
+		}
+		params = json_array();
+		for (p = r->pattern; (p = strchr(p, '{')) != NULL; p = e) {
+			if ((e = strchr(p, '}')) == NULL ||
+			    (size_t)(e - p) > sizeof(name))
+				break;
+			memcpy(name, p + 1, e - p - 1);
+			name[e - p - 1] = '\0';
+			json_array_append_new(params, json_pack(
+			    "{s:s, s:s, s:b, s:{s:s}}", "name", name,
+			    "in", "path", "required", 1, "schema",
+			    "type", "string"));
+		}
+		for (k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+			if (!(r->methods & order[k]))
+				continue;
+			strlcpy(method, http_method_name(order[k]),
+			    sizeof(method));
+			for (j = 0; method[j] != '\0'; j++)
+				method[j] = method[j] - 'A' + 'a';
+			op = json_pack("{s:s, s:O, s:s, s:{s:{s:s}, "
+			    "s:{s:s, s:{s:{s:{s:s}}}}}}",
+			    "summary", r->summary,
+			    "parameters", params,
+			    "x-siemd-auth", auth_names[r->auth],
+			    "responses",
+			    "200", "description", "Success",
+			    "default", "description", "A problem (RFC 9457)",
+			    "content", "application/problem+json", "schema",
+			    "$ref", "#/components/schemas/Problem");
+			if (op == NULL)
+				fatalx("%s: json_pack", __func__);
+			if (r->auth == AUTH_INGEST)
+				json_object_set_new(op, "security",
+				    json_pack("[{s:[]}]", "ingestKey"));
+			else if (r->auth != AUTH_NONE)
+				json_object_set_new(op, "security",
+				    json_pack("[{s:[]}]", "bearer"));
+			json_object_set_new(item, method, op);
+		}
+		json_decref(params);
+	}
+	doc = json_pack("{s:s, s:{s:s, s:s}, s:[{s:s}], s:o, s:{"
+	    "s:{s:{s:s, s:s, s:s}, s:{s:s, s:s}}, "
+	    "s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}, "
+	    "s:{s:s}}}}}}",
+	    "openapi", "3.1.0",
+	    "info", "title", "siemd", "version", SIEMD_VERSION,
+	    "servers", "url", *prefix != '\0' ? prefix : "/",
+	    "paths", paths,
+	    "components",
+	    "securitySchemes",
+	    "bearer", "type", "http", "scheme", "bearer",
+	    "bearerFormat", "JWT",
+	    "ingestKey", "type", "http", "scheme", "bearer",
+	    "schemas",
+	    "Problem", "type", "object", "properties",
+	    "type", "type", "string",
+	    "title", "type", "string",
+	    "status", "type", "integer",
+	    "detail", "type", "string",
+	    "instance", "type", "string");
+	if (doc == NULL)
+		fatalx("%s: json_pack", __func__);
+	return (doc);
+}
+
+static void
+h_openapi(struct request *req)
+{
+	json_t	*doc;
+
+	if (rt.openapi == NULL) {
+		doc = openapi_document(rt.prefix);
+		if ((rt.openapi = json_dumps(doc, JSON_COMPACT)) == NULL)
+			fatalx("%s: json_dumps", __func__);
+		json_decref(doc);
+	}
+	resp_send(req->conn, 200, "application/json", NULL, rt.openapi,
+	    strlen(rt.openapi));
+}
+
+/* Prometheus text; no label says who asked. */
+static void
+h_metrics(struct request *req)
+{
+	struct server_stats	*s = &server_stats;
+	char			 text[2048];
+	int			 n;
+
+	if (!addr_is_loopback(req->client) && !router_trusted(req->client)) {
+		http_problem(req->conn, 403,
+		    "metrics are for local clients only");
+		return;
+	}
+	n = snprintf(text, sizeof(text),
+	    "# HELP siemd_http_requests_total HTTP requests answered, "
+	    "by status class.\n"
+	    "# TYPE siemd_http_requests_total counter\n"
+	    "siemd_http_requests_total{class=\"1xx\"} %llu\n"
+	    "siemd_http_requests_total{class=\"2xx\"} %llu\n"
+	    "siemd_http_requests_total{class=\"3xx\"} %llu\n"
+	    "siemd_http_requests_total{class=\"4xx\"} %llu\n"
+	    "siemd_http_requests_total{class=\"5xx\"} %llu\n"
+	    "# HELP siemd_http_connections Open HTTP connections.\n"
+	    "# TYPE siemd_http_connections gauge\n"
+	    "siemd_http_connections %lld\n"
+	    "# HELP siemd_http_connections_accepted_total Connections "
+	    "accepted.\n"
+	    "# TYPE siemd_http_connections_accepted_total counter\n"
+	    "siemd_http_connections_accepted_total %llu\n"
+	    "# HELP siemd_http_connections_refused_total Connections "
+	    "refused over the limits.\n"
+	    "# TYPE siemd_http_connections_refused_total counter\n"
+	    "siemd_http_connections_refused_total %llu\n"
+	    "# HELP siemd_http_timeouts_total Connections timed out.\n"
+	    "# TYPE siemd_http_timeouts_total counter\n"
+	    "siemd_http_timeouts_total %llu\n"
+	    "# HELP siemd_tls_handshake_failures_total TLS handshakes "
+	    "that failed.\n"
+	    "# TYPE siemd_tls_handshake_failures_total counter\n"
+	    "siemd_tls_handshake_failures_total %llu\n",
+	    (unsigned long long)s->status[1],
+	    (unsigned long long)s->status[2],
+	    (unsigned long long)s->status[3],
+	    (unsigned long long)s->status[4],
+	    (unsigned long long)s->status[5],
+	    (long long)s->open,
+	    (unsigned long long)s->accepted,
+	    (unsigned long long)s->refused,
+	    (unsigned long long)s->timeouts,
+	    (unsigned long long)s->tls_failures);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		fatalx("%s: metrics too long", __func__);
+	resp_send(req->conn, 200, "text/plain; version=0.0.4; charset=utf-8",
+	    NULL, text, n);
+}
+
+/* auth endpoints: HTTP around auth.c ------------------------------- */
+
+/* POST {"username": "...", "password": "..."} */
+static void
+h_login(struct request *req)
+{
+	const char	*type = request_header(req, "Content-Type");
+	json_t		*body, *js;
+	json_error_t	 jerr;
+	const char	*user, *pass;
+	char		*token = NULL, hdrs[64];
+	int		 r, expires_in, retry;
+
+	if (type == NULL || strncasecmp(type, "application/json", 16) != 0) {
+		http_problem(req->conn, 415, "send application/json");
+		return;
+	}
+	if (req->body == NULL || req->bodylen > LOGIN_MAX_BODY ||
+	    (body = json_loadb((const char *)req->body, req->bodylen,
+	    JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
+		http_problem(req->conn, 400, "the body is not JSON");
+		return;
+	}
+	user = json_string_value(json_object_get(body, "username"));
+	js = json_object_get(body, "password");
+	pass = json_string_value(js);
+	if (user == NULL || pass == NULL) {
+		json_decref(body);
+		http_problem(req->conn, 400,
+		    "username and password are required");
+		return;
+	}
+	r = auth_login(user, pass, json_string_length(js), req->client,
+	    time(NULL), &token, &expires_in, &retry);
+	json_decref(body);
+	switch (r) {
+	case AUTH_OK:
+		js = json_pack("{s:s, s:s, s:i}", "token", token,
+		    "token_type", "Bearer", "expires_in", expires_in);
+		explicit_bzero(token, strlen(token));
+		free(token);
+		if (js == NULL)
+			fatalx("%s: json_pack", __func__);
+		resp_json(req->conn, 200, js);
+		json_decref(js);
+		break;
+	case AUTH_ETHROTTLED:
+		snprintf(hdrs, sizeof(hdrs), "Retry-After: %d\r\n",
+		    retry > 0 ? retry : 1);
+		http_problem_ex(req->conn, 429, NULL,
+		    "too many failed logins; try again later", hdrs);
+		break;
+	default:
+		http_problem_ex(req->conn, 401, NULL,
+		    "wrong user name or password",
+		    "WWW-Authenticate: Bearer realm=\"siemd\"\r\n");
+		break;
+	}
+}
+
+static void
+h_logout(struct request *req)
+{
+	auth_logout(req->jti, (time_t)req->token_exp, time(NULL));
+	resp_send(req->conn, 204, NULL, NULL, NULL, 0);
+}
+
+static void
+h_me(struct request *req)
+{
+	json_t	*js;
+
+	js = json_pack("{s:s, s:s}", "user", req->principal.user,
+	    "role", auth_role_name(req->principal.role) ?
+	    auth_role_name(req->principal.role) : "unknown");
+	if (js == NULL)
+		fatalx("%s: json_pack", __func__);
+	resp_json(req->conn, 200, js);
+	json_decref(js);
+}
