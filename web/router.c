@@ -47,8 +47,6 @@ static void	 h_login(struct request *);
 static void	 h_logout(struct request *);
 static void	 h_me(struct request *);
 
-static int	 pattern_match(const char *, const char *,
-		    struct http_param *, int *, char *, size_t, size_t *);
 static int	 router_trusted(const char *);
 static int	 router_authorize(struct request *);
 static void	 router_preflight(struct request *, unsigned int);
@@ -183,9 +181,10 @@ router_is_api(const char *local)
  * Match a path against a pattern; {name} takes one non-empty
  * segment.  Names and values are copied into buf from *used on.
  */
-static int
-pattern_match(const char *pat, const char *path, struct http_param *params,
-    int *nparams, char *buf, size_t bufsz, size_t *used)
+int
+router_pattern_match(const char *pat, const char *path,
+    struct http_param *params, int *nparams, char *buf, size_t bufsz,
+    size_t *used)
 {
 	size_t	 plen, slen;
 	int	 n = 0;
@@ -241,7 +240,7 @@ router_match(const char *path, enum http_method method,
 	for (i = 0; i < router_nroutes; i++) {
 		r = &router_routes[i];
 		used = 0;
-		if (!pattern_match(r->pattern, path, params, &n, buf, bufsz,
+		if (!router_pattern_match(r->pattern, path, params, &n, buf, bufsz,
 		    &used))
 			continue;
 		m = r->methods;

@@ -110,6 +110,8 @@ extern const struct route	 router_routes[];
 extern const size_t		 router_nroutes;
 const char	*router_local_path(const char *, const char *);
 int		 router_is_api(const char *);
+int		 router_pattern_match(const char *, const char *,
+		    struct http_param *, int *, char *, size_t, size_t *);
 const struct route *router_match(const char *, enum http_method,
 		    struct http_param *, int *, char *, size_t,
 		    unsigned int *);
