@@ -382,9 +382,12 @@ conn_io(int fd, short events, void *arg)
 	struct conn	*c = arg;
 
 	c->busy++;
-	if (c->state == C_HANDSHAKE)
+	if (c->state == C_HANDSHAKE) {
 		conn_handshake(c);
-	else {
+		/* a request may have come with the handshake's last flight */
+		if (!c->dead && c->state == C_READ)
+			conn_read(c);
+	} else {
 		if (!c->dead && (events & c->wwant) &&
 		    (evbuffer_get_length(c->out) > 0 || c->drain_armed ||
 		    c->state == C_CLOSING))
@@ -484,8 +487,12 @@ conn_read(struct conn *c)
 	if (n == 0) {
 		c->eof = 1;
 		c->keepalive = 0;
-		/* nothing more will come: close unless answering */
-		if (c->state == C_READ && evbuffer_get_length(c->out) == 0)
+		/*
+		 * Nothing more will come: close unless answering.  A
+		 * stream (events, exports) has no reader left.
+		 */
+		if ((c->state == C_READ && evbuffer_get_length(c->out) ==
+		    0) || (c->state == C_STREAM && c->length < 0))
 			conn_close(c);
 		else if (c->state == C_READ)
 			c->state = C_CLOSING;

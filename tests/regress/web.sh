@@ -42,7 +42,7 @@ cat >>"$D/siemd.conf" <<EOT
 api {
 	listen on 127.0.0.1 port $P_API tls { certificate "$D/server.crt" key "$D/server.key" }
 	listen on 127.0.0.1 port $P_SLOW tls { certificate "$D/server.crt" key "$D/server.key" handshake timeout 2s }
-	listen on 127.0.0.1 port $P_HTTP { idle timeout 3s }
+	listen on 127.0.0.1 port $P_HTTP { idle timeout 3s max connections 8 }
 	htdocs "$H"
 	prefix "/siem"
 	cors origin "https://soc.example.com"
@@ -273,6 +273,37 @@ after=$($C "$U/metrics" | awk '/^siemd_tls_handshake_failures_total/ {
     print $2 }')
 check tls-failure-counted [ "${after:-0}" -gt "${before:-0}" ]
 
+# over a listener's connection limit: closed at once, counted
+cat >"$D/hold.bash" <<'EOT'
+n=0
+while [ $n -lt $2 ]; do
+	exec {fd}<>/dev/tcp/127.0.0.1/$1 || break
+	n=$((n + 1))
+done
+echo "$n open" >"$3"
+exec sleep 60
+EOT
+refused0=$($C "$U/metrics" | awk '/^siemd_http_connections_refused_total/ {
+    print $2 }')
+bash "$D/hold.bash" $P_HTTP 8 "$D/hold.count" &
+HOLD=$!
+i=0
+while [ ! -s "$D/hold.count" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+get full "http://127.0.0.1:$P_HTTP/healthz"
+check max-connections-refused [ "$code" = 000 ]
+refused1=$($C "$U/metrics" | awk '/^siemd_http_connections_refused_total/ {
+    print $2 }')
+check max-connections-counted [ "${refused1:-0}" -gt "${refused0:-0}" ]
+kill $HOLD 2>/dev/null
+wait $HOLD 2>/dev/null
+sleep 0.5
+get again "http://127.0.0.1:$P_HTTP/healthz"
+check max-connections-recovers [ "$code" = 200 ]
+
 # a thousand idle connections; others are still served
 cat >"$D/idle.bash" <<'EOT'
 ulimit -n 4096
@@ -282,7 +313,7 @@ while [ $n -lt 1000 ]; do
 	n=$((n + 1))
 done
 echo "$n open" >"$2"
-sleep 60
+exec sleep 60
 EOT
 bash "$D/idle.bash" $P_API "$D/idle.count" &
 IDLE=$!
