@@ -1249,7 +1249,8 @@ tail_read(struct tailfile *f, size_t *budget)
 			continue;
 		}
 
-		memcpy(buf, f->part, f->partlen);
+		if (f->partlen > 0)
+			memcpy(buf, f->part, f->partlen);
 		n = pread(f->fd, buf + f->partlen, INGEST_TAIL_CHUNK,
 		    f->off + (int64_t)f->partlen);
 		if (n == -1 && errno == EINTR)
@@ -1305,7 +1306,8 @@ tail_keep(struct tailfile *f, const char *p, size_t len)
 		f->part = np;
 		f->partcap = len;
 	}
-	memmove(f->part, p, len);
+	if (len > 0)
+		memmove(f->part, p, len);
 	f->partlen = len;
 	if (len == 0 && f->partcap > FRAMER_KEEP_BUFFER) {
 		free(f->part);
