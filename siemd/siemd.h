@@ -94,7 +94,12 @@ enum siemd_proc {
 	X(IMSG_RECORDS,		"ingest -> parser: struct record_hdr ...") \
 	X(IMSG_EVENTS,		"parser -> store: packed events (event_wire)") \
 	X(IMSG_FILE_REGISTER,	"parent -> store: struct file_register, path") \
-	X(IMSG_FILE_REGISTERED,	"store -> parent: struct file_registered")
+	X(IMSG_FILE_REGISTERED,	"store -> parent: struct file_registered") \
+	X(IMSG_STORED,		"store -> web, correlate: packed events with ids") \
+	X(IMSG_INGEST_ACK,	"store -> web: struct ingest_ack") \
+	X(IMSG_QUERY,		"web -> query: struct query_req, then JSON") \
+	X(IMSG_QUERY_DATA,	"query -> web: struct query_chunk, then bytes") \
+	X(IMSG_QUERY_CANCEL,	"web -> query: uint32 request id")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -190,6 +195,32 @@ struct file_registered {
 	int64_t		 file_id;
 	int64_t		 offset;
 };
+
+/*
+ * IMSG_INGEST_ACK: the events of one HTTP ingest request are committed.
+ * The parser stamps each event of the request with source id = reqid.
+ */
+struct ingest_ack {
+	uint32_t	 reqid;
+	uint32_t	 stored;
+};
+
+/* IMSG_QUERY: one API read, answered by IMSG_QUERY_DATA chunks. */
+struct query_req {
+	uint32_t	 reqid;
+	uint32_t	 kind;		/* what to run; defined by query.c */
+	int32_t		 budget_ms;	/* time budget, then 503 */
+	int32_t		 pad;
+	/* followed by NUL-terminated JSON parameters */
+};
+
+struct query_chunk {
+	uint32_t	 reqid;
+	uint32_t	 flags;		/* QUERY_LAST, QUERY_ERROR */
+	/* followed by bytes of the answer */
+};
+#define QUERY_LAST	0x01	/* the answer is complete */
+#define QUERY_ERROR	0x02	/* bytes: NUL-terminated problem JSON */
 
 /* configuration ---------------------------------------------------- */
 
