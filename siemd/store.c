@@ -25,6 +25,10 @@
 #define STORE_RETENTION_EVERY	1	/* seconds between steps */
 #define STORE_MAX_FILES_BATCH	1024	/* distinct files in one batch */
 #define STORE_SCHEMA_VERSION	1
+#define STORE_FWD_CHUNK		(512 * 1024)	/* bytes per IMSG_STORED */
+#define STORE_FWD_CHUNKS	32		/* then commit early */
+#define STORE_FWD_QLIMIT	(64 * 1024 * 1024)
+#define STORE_MAX_ACKS		256		/* HTTP requests per batch */
 
 enum store_stmt {
 	STMT_BEGIN,
@@ -143,6 +147,12 @@ struct rollup {
 
 struct store {
 	struct child	 c;
+	struct imsgev	*web;
+	struct wire_buf	 fwd[STORE_FWD_CHUNKS];	/* this batch, with ids */
+	size_t		 nfwd;
+	struct ingest_ack acks[STORE_MAX_ACKS];
+	size_t		 nacks;
+	uint64_t	 live_dropped;		/* web too slow for live */
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[STMT_MAX];
 	char		*dbfile;		/* relative to the jail */
@@ -181,6 +191,7 @@ static void	 store_commit_timer(int, short, void *);
 static void	 store_retain_timer(int, short, void *);
 static void	 store_register(struct imsgev *, struct imsg *);
 static void	 store_exec(const char *);
+static void	 store_forward(void);
 
 static int64_t
 mono_us(void)
@@ -203,8 +214,9 @@ real_us(void)
 static json_t *
 store_counters(void *arg)
 {
-	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:O}",
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O}",
 	    "stored", (json_int_t)st.stored,
+	    "live_dropped", (json_int_t)st.live_dropped,
 	    "batches", (json_int_t)st.batches,
 	    "retained", (json_int_t)st.retained,
 	    "errors", (json_int_t)st.errors,
@@ -327,6 +339,7 @@ store_commit(void)
 	store_step(STMT_COMMIT);
 	st.in_txn = 0;
 	evtimer_del(&st.commit_ev);
+	store_forward();
 	st.stored += st.txn_events;
 	st.batches++;
 	st.last_commit_us = mono_us() - t0;
@@ -337,6 +350,67 @@ store_commit(void)
 	st.txn_events = 0;
 	st.nfiles = 0;
 	st.nrollups = 0;
+}
+
+/*
+ * After a commit, and only then, the web process hears of the events
+ * (live streams) and of finished HTTP ingest requests: nothing points
+ * at a row that is not stored.
+ */
+static void
+store_forward(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < st.nfwd; i++) {
+		if (st.fwd[i].count > 0 && st.web != NULL &&
+		    imsgev_compose(st.web, IMSG_STORED, 0, -1, st.fwd[i].buf,
+		    st.fwd[i].len) == -1) {
+			if (errno != ENOBUFS)
+				fatal("%s: compose", __func__);
+			st.live_dropped += st.fwd[i].count;
+		}
+		wire_reset(&st.fwd[i]);
+	}
+	st.nfwd = 0;
+	for (i = 0; i < st.nacks; i++)
+		if (st.web != NULL && imsgev_compose(st.web, IMSG_INGEST_ACK,
+		    0, -1, &st.acks[i], sizeof(st.acks[i])) == -1)
+			fatal("%s: compose", __func__);
+	st.nacks = 0;
+}
+
+static void
+forward_event(const struct event_view *v, int64_t id)
+{
+	struct wire_buf	*wb;
+	size_t		 i;
+
+	if (st.nfwd == 0 || st.fwd[st.nfwd - 1].len >= STORE_FWD_CHUNK) {
+		if (st.nfwd == STORE_FWD_CHUNKS) {
+			store_commit();
+			store_begin();
+		}
+		st.nfwd++;
+	}
+	wb = &st.fwd[st.nfwd - 1];
+	if (event_view_repack(wb, v, id) == -1)
+		fatal("%s: repack", __func__);
+	if (v->h.source_kind != SOURCE_HTTP)
+		return;
+	for (i = 0; i < st.nacks; i++) {
+		if (st.acks[i].reqid == (uint32_t)v->h.source_id) {
+			st.acks[i].stored++;
+			return;
+		}
+	}
+	if (st.nacks == STORE_MAX_ACKS) {
+		store_commit();
+		store_begin();
+	}
+	st.acks[st.nacks].reqid = v->h.source_id;
+	st.acks[st.nacks].stored = 1;
+	st.nacks++;
 }
 
 static void
@@ -469,11 +543,13 @@ store_events(const uint8_t *buf, size_t len)
 			st.errors++;
 		} else {
 			sqlite3_stmt *f = st.stmt[STMT_FTS_INSERT];
+			int64_t id = sqlite3_last_insert_rowid(st.db);
 
-			sqlite3_bind_int64(f, 1, sqlite3_last_insert_rowid(st.db));
+			sqlite3_bind_int64(f, 1, id);
 			bind_text(f, 2, &v, EV_MESSAGE);
 			bind_text(f, 3, &v, EV_HTTP_PATH);
 			store_step(STMT_FTS_INSERT);
+			forward_event(&v, id);
 			st.txn_events++;
 			mark_rollup(v.h.ts, v.h.severity);
 			count_source(v.h.source_kind, v.h.source_id);
@@ -667,6 +743,10 @@ store(struct proc_ctx *ctx)
 	for (i = 0; i < PROC_MAX_INSTANCES; i++)
 		if ((iev = proc_peer(ctx, PROC_PARSER, i)) != NULL)
 			iev->dispatch = store_dispatch_parser;
+	/* a slow web process loses live updates, never stored events */
+	if ((st.web = proc_peer(ctx, PROC_WEB, 0)) != NULL)
+		imsgbuf_set_limits(&st.web->ibuf, 0, 0, STORE_FWD_QLIMIT,
+		    NULL, NULL);
 	evtimer_assign(&st.commit_ev, ctx->evbase, store_commit_timer, NULL);
 	evtimer_assign(&st.retain_ev, ctx->evbase, store_retain_timer, NULL);
 	evtimer_add(&st.retain_ev, &tv);

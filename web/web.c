@@ -17,6 +17,7 @@
 #include "router.h"
 #include "server.h"
 #include "auth.h"
+#include "live.h"
 
 static json_t	*web_counters(void *);
 static void	 web_stop(void *);
@@ -135,6 +136,7 @@ web(struct proc_ctx *ctx)
 	child_wipe_files(&c);
 	auth_init(&c);
 	child_seal(&c, htdocs);
+	live_init(ctx);
 	server_start();
 	child_run(&c);
 }
