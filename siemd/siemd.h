@@ -99,7 +99,9 @@ enum siemd_proc {
 	X(IMSG_INGEST_ACK,	"store -> web: struct ingest_ack") \
 	X(IMSG_QUERY,		"web -> query: struct query_req, then JSON") \
 	X(IMSG_QUERY_DATA,	"query -> web: struct query_chunk, then bytes") \
-	X(IMSG_QUERY_CANCEL,	"web -> query: uint32 request id")
+	X(IMSG_QUERY_CANCEL,	"web -> query: uint32 request id") \
+	X(IMSG_REVOKE,		"web -> store: struct revoke") \
+	X(IMSG_REVOKED_LIST,	"store -> web: NUL-terminated JSON array")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -203,6 +205,12 @@ struct file_registered {
 struct ingest_ack {
 	uint32_t	 reqid;
 	uint32_t	 stored;
+};
+
+/* IMSG_REVOKE: a token id revoked until its expiry (logout). */
+struct revoke {
+	char		 jti[64];	/* NUL-terminated */
+	int64_t		 exp;		/* epoch seconds */
 };
 
 /* IMSG_QUERY: one API read, answered by IMSG_QUERY_DATA chunks. */

@@ -24,7 +24,7 @@
 #define STORE_RETENTION_STEP	1000	/* rows deleted per step */
 #define STORE_RETENTION_EVERY	1	/* seconds between steps */
 #define STORE_MAX_FILES_BATCH	1024	/* distinct files in one batch */
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 #define STORE_FWD_CHUNK		(512 * 1024)	/* bytes per IMSG_STORED */
 #define STORE_FWD_CHUNKS	32		/* then commit early */
 #define STORE_FWD_QLIMIT	(64 * 1024 * 1024)
@@ -39,6 +39,8 @@ enum store_stmt {
 	STMT_FILE_INSERT,
 	STMT_FILE_OFFSET,
 	STMT_ROLLUP,
+	STMT_REVOKE,
+	STMT_REVOKED,
 	STMT_RETAIN_AGE_FTS,
 	STMT_RETAIN_AGE,
 	STMT_RETAIN_OLDEST_FTS,
@@ -77,6 +79,10 @@ static const char *store_sql[STMT_MAX] = {
 	    "INSERT INTO rollup_minute (minute, severity, count)"
 	    " VALUES (?1, ?2, ?3) ON CONFLICT (minute, severity)"
 	    " DO UPDATE SET count = count + excluded.count",
+	[STMT_REVOKE] =
+	    "INSERT OR REPLACE INTO revoked (jti, exp) VALUES (?1, ?2)",
+	[STMT_REVOKED] =
+	    "SELECT jti, exp FROM revoked WHERE exp > ?1",
 	[STMT_RETAIN_AGE_FTS] =
 	    "INSERT INTO events_fts (events_fts, rowid, message, http_path)"
 	    " SELECT 'delete', id, message, http_path FROM events"
@@ -132,6 +138,11 @@ static const char store_schema[] =
 	"CREATE TABLE rollup_minute ("
 	" minute INTEGER NOT NULL, severity INTEGER NOT NULL,"
 	" count INTEGER NOT NULL, PRIMARY KEY (minute, severity))"
+	" WITHOUT ROWID;";
+
+/* Version 2: revoked API tokens survive a restart. */
+static const char store_schema_v2[] =
+	"CREATE TABLE revoked (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)"
 	" WITHOUT ROWID;";
 
 struct file_mark {
@@ -272,6 +283,14 @@ store_open(void)
 		store_exec("INSERT INTO schema_version VALUES (1)");
 		store_exec("COMMIT");
 		log_info("created database schema version 1");
+		version = 1;
+	}
+	if (version < 2) {
+		store_exec("BEGIN");
+		store_exec(store_schema_v2);
+		store_exec("INSERT INTO schema_version VALUES (2)");
+		store_exec("COMMIT");
+		log_info("database schema migrated to version 2");
 	}
 
 	for (i = 0; i < STMT_MAX; i++)
@@ -632,6 +651,58 @@ store_register(struct imsgev *iev, struct imsg *imsg)
 		fatal("%s: compose", __func__);
 }
 
+/* Revocations are written at once: a logout must not be lost. */
+static int
+store_dispatch_web(struct imsgev *iev, struct imsg *imsg)
+{
+	struct revoke	 rv;
+	sqlite3_stmt	*s = st.stmt[STMT_REVOKE];
+
+	switch (imsg->hdr.type) {
+	case IMSG_REVOKE:
+		if (imsg_get_data(imsg, &rv, sizeof(rv)) == -1 ||
+		    memchr(rv.jti, '\0', sizeof(rv.jti)) == NULL)
+			return (-1);
+		store_commit();
+		sqlite3_bind_text(s, 1, rv.jti, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, rv.exp);
+		store_step(STMT_REVOKE);
+		break;
+	default:
+		return (-1);
+	}
+	return (0);
+}
+
+/* At start the web process learns which tokens stay revoked. */
+static void
+store_send_revoked(void)
+{
+	sqlite3_stmt	*s = st.stmt[STMT_REVOKED];
+	json_t		*list;
+	char		*text;
+
+	if (st.web == NULL)
+		return;
+	if ((list = json_array()) == NULL)
+		fatal("%s: json_array", __func__);
+	sqlite3_bind_int64(s, 1, real_us() / 1000000);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:s,s:I}",
+		    "jti", (const char *)sqlite3_column_text(s, 0),
+		    "exp", (json_int_t)sqlite3_column_int64(s, 1)));
+	sqlite3_reset(s);
+	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
+		fatal("%s: json_dumps", __func__);
+	if (strlen(text) + 1 > SIEMD_MAX_PAYLOAD)
+		log_warnx("too many revoked tokens to hand over");
+	else if (imsgev_compose(st.web, IMSG_REVOKED_LIST, 0, -1, text,
+	    strlen(text) + 1) == -1)
+		fatal("%s: compose", __func__);
+	free(text);
+	json_decref(list);
+}
+
 static int
 store_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
@@ -744,9 +815,12 @@ store(struct proc_ctx *ctx)
 		if ((iev = proc_peer(ctx, PROC_PARSER, i)) != NULL)
 			iev->dispatch = store_dispatch_parser;
 	/* a slow web process loses live updates, never stored events */
-	if ((st.web = proc_peer(ctx, PROC_WEB, 0)) != NULL)
+	if ((st.web = proc_peer(ctx, PROC_WEB, 0)) != NULL) {
 		imsgbuf_set_limits(&st.web->ibuf, 0, 0, STORE_FWD_QLIMIT,
 		    NULL, NULL);
+		st.web->dispatch = store_dispatch_web;
+		store_send_revoked();
+	}
 	evtimer_assign(&st.commit_ev, ctx->evbase, store_commit_timer, NULL);
 	evtimer_assign(&st.retain_ev, ctx->evbase, store_retain_timer, NULL);
 	evtimer_add(&st.retain_ev, &tv);
