@@ -48,7 +48,9 @@ static void	 h_logout(struct request *);
 static void	 h_me(struct request *);
 
 static int	 router_trusted(const char *);
-static int	 router_authorize(struct request *);
+static int	 router_authorize(struct request *, int);
+static unsigned int router_prepare(struct request *);
+static void	 router_noroute(struct request *, unsigned int);
 static void	 router_preflight(struct request *, unsigned int);
 static void	 allow_list(unsigned int, char *, size_t);
 static int	 addr_bytes(const char *, int *, uint8_t *);
@@ -543,9 +545,13 @@ router_preflight(struct request *req, unsigned int allowed)
 	resp_send(req->conn, 204, NULL, hdrs, NULL, 0);
 }
 
-/* The route's requirement; 0 to go on, -1 when answered already. */
+/*
+ * The route's requirement; 0 to go on, -1 when answered already.
+ * The token's rate limit is only spent when ratelimit is set, once
+ * per request.
+ */
 static int
-router_authorize(struct request *req)
+router_authorize(struct request *req, int ratelimit)
 {
 	const char	*hdr = request_header(req, "Authorization");
 	char		 hdrs[128];
@@ -590,7 +596,7 @@ router_authorize(struct request *req)
 	}
 	req->token_exp = exp;
 	req->authenticated = 1;
-	if (auth_ratelimit(req->jti, now, &retry) == -1) {
+	if (ratelimit && auth_ratelimit(req->jti, now, &retry) == -1) {
 		snprintf(hdrs, sizeof(hdrs), "Retry-After: %d\r\n",
 		    retry > 0 ? retry : 1);
 		http_problem_ex(req->conn, 429, NULL,
@@ -604,15 +610,18 @@ router_authorize(struct request *req)
 	return (0);
 }
 
-void
-router_dispatch(struct conn *c, struct request *req)
+/*
+ * What every request needs before routing: the client address, the
+ * CORS decision, the local path and the route.  Returns the methods
+ * the path has (0: no route there).
+ */
+static unsigned int
+router_prepare(struct request *req)
 {
 	struct http_request	*hr = req->http;
 	char			 xff[ROUTER_MAX_FORWARD];
 	char			 fwd[ROUTER_MAX_FORWARD];
-	char			 hdrs[256], methods[128];
-	const char		*origin;
-	size_t			 bufsz, used = 0;
+	size_t			 bufsz;
 	unsigned int		 allowed;
 	int			 nx, nf;
 
@@ -625,8 +634,7 @@ router_dispatch(struct conn *c, struct request *req)
 	    nf > 0 ? fwd : NULL, rt.proxies, rt.nproxies, req->client,
 	    sizeof(req->client)) == -1)
 		strlcpy(req->client, req->peer, sizeof(req->client));
-	origin = http_field(hr, "Origin");
-	req->cors = cors_match(origin, rt.cors, rt.ncors);
+	req->cors = cors_match(http_field(hr, "Origin"), rt.cors, rt.ncors);
 	req->local = router_local_path(rt.prefix, req->path);
 	req->body = hr->bodylen > 0 ? hr->body : NULL;
 	req->bodylen = hr->bodylen;
@@ -634,17 +642,76 @@ router_dispatch(struct conn *c, struct request *req)
 	/* {name} names and values, then query names and values */
 	bufsz = strlen(req->local) + ROUTER_MAX_PARAMS * 64 +
 	    strlen(hr->query) + HTTP_MAX_QUERY * 2 + 16;
+	free(req->buf);
 	if ((req->buf = malloc(bufsz)) == NULL)
 		fatal("%s: malloc", __func__);
+	req->bufsz = bufsz;
 	req->route = router_match(req->local, req->method, req->params,
 	    &req->nparams, req->buf, bufsz, &allowed);
-	if (req->route != NULL) {
-		for (nx = 0; nx < req->nparams; nx++)
-			used += strlen(req->params[nx].name) +
-			    strlen(req->params[nx].value) + 2;
-	}
+	return (allowed);
+}
 
-	if (req->method == HTTP_M_OPTIONS && origin != NULL &&
+/* No route for this method: 404, 405, or the dashboard. */
+static void
+router_noroute(struct request *req, unsigned int allowed)
+{
+	char	 hdrs[256], methods[128];
+
+	if (allowed == 0 && !router_is_api(req->local)) {
+		allowed = HTTP_M_GET | HTTP_M_HEAD;
+		if (req->method & allowed) {
+			static_serve(req);
+			return;
+		}
+	}
+	if (allowed == 0) {
+		http_problem(req->conn, 404, "no such endpoint");
+		return;
+	}
+	allow_list(allowed | HTTP_M_OPTIONS, methods, sizeof(methods));
+	snprintf(hdrs, sizeof(hdrs), "Allow: %s\r\n", methods);
+	if (req->method == HTTP_M_OPTIONS)
+		resp_send(req->conn, 204, NULL, hdrs, NULL, 0);
+	else
+		http_problem_ex(req->conn, 405, NULL, "method not allowed here",
+		    hdrs);
+}
+
+/*
+ * A head with a body to come: refuse now what would be refused once
+ * the body is in (no such route, wrong method, no credentials), so
+ * that nobody can make the process hold a large body for nothing.
+ * 0 to read the body; -1 when answered.
+ */
+int
+router_precheck(struct conn *c, struct request *req)
+{
+	unsigned int	 allowed;
+
+	allowed = router_prepare(req);
+	if (req->method == HTTP_M_OPTIONS)
+		return (0);
+	if (req->route == NULL) {
+		if (allowed == 0 && !router_is_api(req->local) &&
+		    (req->method & (HTTP_M_GET | HTTP_M_HEAD)))
+			return (0);
+		router_noroute(req, allowed);
+		return (-1);
+	}
+	return (router_authorize(req, 0));
+}
+
+void
+router_dispatch(struct conn *c, struct request *req)
+{
+	struct http_request	*hr = req->http;
+	size_t			 used = 0;
+	unsigned int		 allowed;
+	int			 i;
+
+	allowed = router_prepare(req);
+	if (req->method == HTTP_M_OPTIONS &&
+	    http_field(hr, "Origin") != NULL &&
 	    http_field(hr, "Access-Control-Request-Method") != NULL) {
 		if (allowed == 0 && router_is_api(req->local)) {
 			http_problem(c, 404, "no such endpoint");
@@ -655,35 +722,19 @@ router_dispatch(struct conn *c, struct request *req)
 		return;
 	}
 	if (req->route == NULL) {
-		if (allowed == 0 && !router_is_api(req->local)) {
-			/* the dashboard */
-			allowed = HTTP_M_GET | HTTP_M_HEAD;
-			if (req->method & allowed) {
-				static_serve(req);
-				return;
-			}
-		}
-		if (allowed == 0) {
-			http_problem(c, 404, "no such endpoint");
-			return;
-		}
-		allow_list(allowed | HTTP_M_OPTIONS, methods,
-		    sizeof(methods));
-		snprintf(hdrs, sizeof(hdrs), "Allow: %s\r\n", methods);
-		if (req->method == HTTP_M_OPTIONS)
-			resp_send(c, 204, NULL, hdrs, NULL, 0);
-		else
-			http_problem_ex(c, 405, NULL,
-			    "method not allowed here", hdrs);
+		router_noroute(req, allowed);
 		return;
 	}
+	for (i = 0; i < req->nparams; i++)
+		used += strlen(req->params[i].name) +
+		    strlen(req->params[i].value) + 2;
 	if ((req->nquery = http_query_parse(hr->query, req->query,
-	    HTTP_MAX_QUERY, req->buf + used, bufsz - used)) == -1) {
+	    HTTP_MAX_QUERY, req->buf + used, req->bufsz - used)) == -1) {
 		req->nquery = 0;
 		http_problem(c, 400, "malformed query string");
 		return;
 	}
-	if (router_authorize(req) == -1)
+	if (router_authorize(req, 1) == -1)
 		return;
 	req->route->handler(req);
 }

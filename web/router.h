@@ -87,6 +87,7 @@ struct request {
 	int			 page;		/* a dashboard document */
 	int			 tls;
 	char			*buf;		/* params and query, decoded */
+	size_t			 bufsz;
 };
 
 /* An address or network a proxy may be listed as. */
@@ -98,6 +99,7 @@ struct cidr {
 
 /* router.c */
 int		 router_init(json_t *);
+int		 router_precheck(struct conn *, struct request *);
 void		 router_dispatch(struct conn *, struct request *);
 void		 router_request_free(struct request *);
 const char	*request_param(const struct request *, const char *);

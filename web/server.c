@@ -125,7 +125,9 @@ static void	 conn_handshake(struct conn *);
 static void	 conn_read(struct conn *);
 static void	 conn_write(struct conn *);
 static void	 conn_process(struct conn *);
+static void	 conn_prepare(struct conn *);
 static void	 conn_dispatch(struct conn *);
+static int	 conn_precheck(struct conn *);
 static void	 conn_error(struct conn *, int, const char *);
 static void	 conn_done(struct conn *);
 static void	 conn_idle_timer(struct conn *);
@@ -596,6 +598,8 @@ conn_process(struct conn *c)
 				conn_timer(c, SERVER_BODY_TIMEOUT);
 			break;
 		case HTTP_HEAD:
+			if (!conn_precheck(c))
+				break;
 			if (c->parser.req.expect_continue &&
 			    c->parser.req.minor == 1)
 				evbuffer_add_printf(c->out,
@@ -614,11 +618,13 @@ conn_process(struct conn *c)
 	conn_update(c);
 }
 
+/* A request in hand: the state every answer starts from. */
 static void
-conn_dispatch(struct conn *c)
+conn_prepare(struct conn *c)
 {
 	struct http_request	*hr = &c->parser.req;
 
+	router_request_free(&c->req);
 	c->state = C_HANDLER;
 	if (++srv.tickets == 0)
 		srv.tickets = 1;
@@ -638,8 +644,32 @@ conn_dispatch(struct conn *c)
 	c->req.path = hr->path;
 	c->req.tls = c->l->tls != NULL;
 	strlcpy(c->req.peer, c->peer, sizeof(c->req.peer));
+}
+
+static void
+conn_dispatch(struct conn *c)
+{
+	conn_prepare(c);
 	conn_timer(c, SERVER_HANDLER_TIMEOUT);
 	router_dispatch(c, &c->req);
+}
+
+/*
+ * The head of a request with a body: the router may refuse it before
+ * the body is read, and then the connection closes after the answer.
+ * Whether to read the body.
+ */
+static int
+conn_precheck(struct conn *c)
+{
+	conn_prepare(c);
+	c->keepalive = 0;
+	if (router_precheck(c, &c->req) == -1)
+		return (0);
+	router_request_free(&c->req);
+	c->state = C_READ;
+	c->ticket = 0;
+	return (1);
 }
 
 /* The parser refused the request: answer, then close. */

@@ -142,6 +142,21 @@ get post1 "$U/api/v1/auth/login" -H 'Content-Type: application/json' \
     --data-binary '{"username":"nobody","password":"x"}'
 check body-under-limit-401 [ "$code" = 401 ]
 
+# a body is not read for a request refused on its head
+head -c 900 /dev/zero | tr '\0' a >"$D/body900"
+get early "$U/api/v1/nothing" -H 'Expect: 100-continue' \
+    --data-binary @"$D/body900"
+check early-404-no-continue eval '[ "$code" = 404 ] &&
+    ! grep -q "^HTTP/1.1 100" "$D/early.h"'
+get early2 "$U/api/v1/auth/logout" -H 'Expect: 100-continue' \
+    --data-binary @"$D/body900"
+check early-401-no-continue eval '[ "$code" = 401 ] &&
+    ! grep -q "^HTTP/1.1 100" "$D/early2.h"'
+get cont "$U/api/v1/auth/login" -H 'Expect: 100-continue' \
+    -H 'Content-Type: application/json' --data-binary @"$D/body900"
+check continue-sent eval '[ "$code" = 400 ] &&
+    grep -q "^HTTP/1.1 100 Continue" "$D/cont.h"'
+
 # CORS
 O=https://soc.example.com
 get cors "$U/healthz" -H "Origin: $O"
