@@ -202,6 +202,7 @@ static void	 record(struct source *, int, int, int64_t, int, int64_t,
 static void	 batch_flush(struct batch *);
 static void	 batches_flush(void);
 static struct source *source_of(int, int64_t);
+static void	 source_name_clean(char *);
 
 static void	 udp_read(int, short, void *);
 static void	 udp_datagram(struct listener *, int);
@@ -382,6 +383,18 @@ source_of(int kind, int64_t id)
 				return (&f->src);
 	}
 	return (NULL);
+}
+
+/*
+ * Anyone who can create a file in a tailed directory chooses its name:
+ * the status report stays valid JSON (UTF-8) and one line per source.
+ */
+static void
+source_name_clean(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
 }
 
 /*
@@ -1081,6 +1094,7 @@ tail_add(const struct tail_file *tf, const char *path, int fd)
 	    (f->path = strdup(path)) == NULL ||
 	    asprintf(&f->src.name, "file %s", path) == -1)
 		fatal("%s: alloc", __func__);
+	source_name_clean(f->src.name);
 	f->file_id = tf->file_id;
 	f->tail_id = tf->tail_id;
 	f->fd = fd;
