@@ -75,6 +75,7 @@ siemd demo in $D
   api:       https://127.0.0.1:$API_PORT/  (self-signed certificate)
   log in:    user admin, password $(cat "$D/admin-password")
              curl -k https://127.0.0.1:$API_PORT/api/v1/auth/login \\
+                 -H 'Content-Type: application/json' \\
                  -d '{"username":"admin","password":"$(cat "$D/admin-password")"}'
   status:    $SIEMCTL -s $D/siemd.sock show status
   database:  sqlite3 $D/db/siem.db
