@@ -85,7 +85,7 @@ struct http_request {
 	uint8_t			*body;		/* NUL-terminated too */
 	size_t			 bodylen;
 	size_t			 bodycap;
-	char			*buf;		/* head, then the decoded path */
+	char			*buf;	/* head, then the decoded path */
 	size_t			 headlen;
 };
 
@@ -95,7 +95,7 @@ struct http_parser {
 	const char		*error;		/* on error: a short reason */
 	size_t			 body_max;
 	size_t			 linestart;	/* current line in req.buf */
-	int			 nempty;	/* empty lines before a request */
+	int			 nempty; /* empty lines before a request */
 	int			 have_line;	/* request line seen */
 	int			 have_host;
 	int			 have_te;

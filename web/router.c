@@ -242,8 +242,8 @@ router_match(const char *path, enum http_method method,
 	for (i = 0; i < router_nroutes; i++) {
 		r = &router_routes[i];
 		used = 0;
-		if (!router_pattern_match(r->pattern, path, params, &n, buf, bufsz,
-		    &used))
+		if (!router_pattern_match(r->pattern, path, params, &n, buf,
+		    bufsz, &used))
 			continue;
 		m = r->methods;
 		if (m & HTTP_M_GET)

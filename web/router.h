@@ -77,7 +77,7 @@ struct request {
 	const uint8_t		*body;		/* NULL when empty */
 	size_t			 bodylen;
 	char			 peer[ROUTER_MAX_ADDR];	/* socket address */
-	char			 client[ROUTER_MAX_ADDR];	/* after proxies */
+	char			 client[ROUTER_MAX_ADDR]; /* after proxies */
 	struct principal	 principal;	/* valid when authenticated */
 	int			 authenticated;
 	char			 jti[ROUTER_MAX_JTI];	/* the token's id */

@@ -72,7 +72,7 @@ struct conn {
 	enum conn_state		 state;
 	struct event		 ev;
 	short			 events;	/* registered with libevent */
-	short			 hwant;		/* what the handshake waits for */
+	short			 hwant;	/* what the handshake waits for */
 	short			 rwant;		/* what a read waits for */
 	short			 wwant;		/* what a write waits for */
 	size_t			 wpending;	/* TLS: a write to repeat */
@@ -83,7 +83,7 @@ struct conn {
 	int			 dead;
 	int			 busy;		/* inside an event callback */
 	int			 processing;	/* inside conn_process() */
-	int			 idle;		/* before a request's 1st byte */
+	int			 idle;	/* before a request's 1st byte */
 	int			 keepalive;
 	int			 nobody;	/* HEAD, 204, 304: no body */
 	int			 chunked;
@@ -128,7 +128,7 @@ static void	 conn_process(struct conn *);
 static void	 conn_prepare(struct conn *);
 static void	 conn_dispatch(struct conn *);
 static int	 conn_precheck(struct conn *);
-static void	 conn_error(struct conn *, int, const char *);
+static void	 conn_error(struct conn *, int, const char *, int);
 static void	 conn_done(struct conn *);
 static void	 conn_idle_timer(struct conn *);
 static void	 conn_linger(struct conn *);
@@ -610,7 +610,7 @@ conn_process(struct conn *c)
 			conn_dispatch(c);
 			break;
 		case HTTP_ERROR:
-			conn_error(c, c->parser.status, c->parser.error);
+			conn_error(c, c->parser.status, c->parser.error, 1);
 			break;
 		}
 	}
@@ -672,11 +672,12 @@ conn_precheck(struct conn *c)
 	return (1);
 }
 
-/* The parser refused the request: answer, then close. */
+/* The parser refused the request (or timed out): answer, then close. */
 static void
-conn_error(struct conn *c, int status, const char *why)
+conn_error(struct conn *c, int status, const char *why, int bad)
 {
-	server_stats.bad_requests++;
+	if (bad)
+		server_stats.bad_requests++;
 	c->state = C_HANDLER;
 	c->keepalive = 0;
 	c->nobody = 0;
@@ -748,9 +749,7 @@ conn_timeout(int fd, short events, void *arg)
 		if (http_started(&c->parser) && !c->idle) {
 			server_stats.timeouts++;
 			c->eof = 1;
-			conn_error(c, 408, "request not received in time");
-			/* not a bad request, only a slow one */
-			server_stats.bad_requests--;
+			conn_error(c, 408, "request not received in time", 0);
 		} else
 			conn_close(c);
 		break;

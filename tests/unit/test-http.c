@@ -694,7 +694,9 @@ test_forwarding(void)
 static void
 test_cors(void)
 {
-	char	*list[] = { "https://soc.example.com", "http://localhost:8080" };
+	char	*list[] = {
+		"https://soc.example.com", "http://localhost:8080"
+	};
 
 	TEST_BEGIN("cors-allowed");
 	CHECK_STR(cors_match("https://soc.example.com", list, 2),
