@@ -79,9 +79,8 @@ for s in tests/regress/*.sh; do
 	run "regress/$n" "" sh "$s" "$top/$O"
 done
 
-if [ -d "$O"/fuzz ] || [ -f tests/fuzz/fuzz.mk ]; then
-	:
-fi
+echo "== the process model again with -S trap"
+SIEMD_SANDBOX=trap run "trap/daemon" "trap/" sh tests/regress/daemon.sh "$top/$O"
 
 passed=$(grep -c '^PASS ' "$verdicts")
 failed=$(grep -c '^FAIL ' "$verdicts")

@@ -15,22 +15,25 @@ FUZZ_OBJS	 = $(patsubst %.c,$(FUZZ)/o/%.o,$(LIB_SRCS)) $(FUZZ)/o/parse.o
 
 $(FUZZ)/parse.c: siemd/parse.y
 	@mkdir -p $(@D)
-	$(YACC) -o $@ $<
+	$(Q)$(YACC) -o $@ $<
 
 $(FUZZ)/o/parse.o: $(FUZZ)/parse.c $(HDRS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(call say,CC-FUZZ,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FUZZ)/o/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+	$(call say,CC-FUZZ,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(FUZZ)/libsiemd.a: $(FUZZ_OBJS)
-	rm -f $@
-	ar rcs $@ $^
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(FUZZ)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ)/libsiemd.a $(HDRS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	$(call say,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 	    $(FUZZ)/libsiemd.a $(LDLIBS)
 
 fuzz: $(FUZZERS)
