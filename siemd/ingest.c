@@ -48,7 +48,8 @@
 #define INGEST_TAIL_CHUNK	65536	/* one pread */
 #define INGEST_TAIL_BUDGET	(4 * 1024 * 1024)	/* file bytes per tick */
 #define INGEST_TAIL_INTERVAL	250	/* ms between looks at the files */
-#define INGEST_MAX_FILES	96	/* open tailed files */
+#define INGEST_FD_RESERVE	32	/* channels, listeners, libevent */
+#define INGEST_MIN_FILES	16
 #define INGEST_QUEUE_LOW	(1024 * 1024)
 #define INGEST_QUEUE_HIGH	(4 * 1024 * 1024)
 #define INGEST_QUEUE_LIMIT	(16 * 1024 * 1024)
@@ -154,6 +155,7 @@ static struct ingest {
 	int			 nconns;
 	TAILQ_HEAD(, tailfile)	 files;
 	int			 nfiles;
+	int			 maxfiles;	/* what the fd limit leaves */
 	struct batch		 batches[PROC_MAX_INSTANCES];
 	int			 nparsers;
 	unsigned int		 next_parser;
@@ -295,6 +297,7 @@ ingest_counters(void *arg)
 	json_object_set_new(o, "files_closed", json_integer(in.files_closed));
 	json_object_set_new(o, "files_refused",
 	    json_integer(in.files_refused));
+	json_object_set_new(o, "files_max", json_integer(in.maxfiles));
 	for (i = 0; i < in.nparsers; i++)
 		queued += imsgbuf_queued(&in.batches[i].iev->ibuf);
 	json_object_set_new(o, "queued", json_integer(queued));
@@ -1077,9 +1080,9 @@ tail_add(const struct tail_file *tf, const char *path, int fd)
 			close(fd);
 			return;
 		}
-	if (in.nfiles >= INGEST_MAX_FILES) {
+	if (in.nfiles >= in.maxfiles) {
 		log_warnx("%s: %s: more than %d files, not read", __func__,
-		    path, INGEST_MAX_FILES);
+		    path, in.maxfiles);
 		in.files_refused++;
 		close(fd);
 		return;
@@ -1495,6 +1498,12 @@ ingest(struct proc_ctx *ctx)
 			    i * CTL_SLOT;
 		}
 	}
+
+	/* descriptors: every connection, then files with what is left */
+	in.maxfiles = (int)siemd_policy(ctx->role)->nofile -
+	    SIEMD_MAX_CONNS - INGEST_FD_RESERVE;
+	if (in.maxfiles < INGEST_MIN_FILES)
+		in.maxfiles = INGEST_MIN_FILES;
 
 	in.c.counters = ingest_counters;
 	child_seal(&in.c, child_conf_str(&in.c, "chroot", SIEMD_EMPTY));
