@@ -46,7 +46,7 @@
 #define INGEST_READ_ROUNDS	8	/* reads per connection per wake-up */
 #define INGEST_ACCEPT_ROUNDS	64	/* accepts per wake-up */
 #define INGEST_TAIL_CHUNK	65536	/* one pread */
-#define INGEST_TAIL_BUDGET	(4 * 1024 * 1024)	/* file bytes per tick */
+#define INGEST_TAIL_BUDGET	(4 * 1024 * 1024) /* file bytes per tick */
 #define INGEST_TAIL_INTERVAL	250	/* ms between looks at the files */
 #define INGEST_FD_RESERVE	32	/* channels, listeners, libevent */
 #define INGEST_MIN_FILES	16
@@ -62,7 +62,7 @@
 struct counters {
 	uint64_t		 received;	/* records passed on or not */
 	uint64_t		 bytes;		/* bytes read */
-	uint64_t		 dropped_kernel;	/* socket buffer overflow */
+	uint64_t		 dropped_kernel;	/* socket buffer full */
 	uint64_t		 dropped_oversize;	/* cut at max message */
 	uint64_t		 dropped_queue;	/* parser channel full */
 	uint64_t		 truncated_files;
@@ -194,7 +194,8 @@ static void	 pressure_changed(void);
 static int64_t	 now_us(void);
 static time_t	 now_mono(void);
 
-static void	 listener_setup(struct listener *, const struct child_listener *);
+static void	 listener_setup(struct listener *,
+		    const struct child_listener *);
 static void	 listener_tls(struct listener *);
 static json_t	*listener_conf(int);
 static int64_t	 conf_int(json_t *, const char *, int64_t, int64_t, int64_t);
