@@ -37,15 +37,11 @@
 #include "auth.h"
 
 #define ALLOW_HEADERS	"Authorization, Content-Type, Last-Event-ID"
-#define LOGIN_MAX_BODY	(16 * 1024)
 
 static void	 h_healthz(struct request *);
 static void	 h_readyz(struct request *);
 static void	 h_openapi(struct request *);
 static void	 h_metrics(struct request *);
-static void	 h_login(struct request *);
-static void	 h_logout(struct request *);
-static void	 h_me(struct request *);
 
 static int	 router_trusted(const char *);
 static int	 router_authorize(struct request *, int);
@@ -69,11 +65,11 @@ const struct route router_routes[] = {
 	    "This document" },
 	{ HTTP_M_GET, "/metrics", AUTH_NONE, h_metrics,
 	    "Prometheus metrics; loopback clients and trusted proxies only" },
-	{ HTTP_M_POST, ROUTER_API_ROOT "/auth/login", AUTH_NONE, h_login,
+	{ HTTP_M_POST, ROUTER_API_ROOT "/auth/login", AUTH_NONE, auth_handle_login,
 	    "Exchange a user name and password for a bearer token" },
-	{ HTTP_M_POST, ROUTER_API_ROOT "/auth/logout", AUTH_ANY, h_logout,
+	{ HTTP_M_POST, ROUTER_API_ROOT "/auth/logout", AUTH_ANY, auth_handle_logout,
 	    "Revoke the bearer token of this request" },
-	{ HTTP_M_GET, ROUTER_API_ROOT "/auth/me", AUTH_ANY, h_me,
+	{ HTTP_M_GET, ROUTER_API_ROOT "/auth/me", AUTH_ANY, auth_handle_me,
 	    "The user and role of the bearer token" },
 };
 const size_t	 router_nroutes = sizeof(router_routes) /
@@ -920,83 +916,3 @@ h_metrics(struct request *req)
 	    NULL, text, n);
 }
 
-/* auth endpoints: HTTP around auth.c ------------------------------- */
-
-/* POST {"username": "...", "password": "..."} */
-static void
-h_login(struct request *req)
-{
-	const char	*type = request_header(req, "Content-Type");
-	json_t		*body, *js;
-	json_error_t	 jerr;
-	const char	*user, *pass;
-	char		*token = NULL, hdrs[64];
-	int		 r, expires_in, retry;
-
-	if (type == NULL || strncasecmp(type, "application/json", 16) != 0) {
-		http_problem(req->conn, 415, "send application/json");
-		return;
-	}
-	if (req->body == NULL || req->bodylen > LOGIN_MAX_BODY ||
-	    (body = json_loadb((const char *)req->body, req->bodylen,
-	    JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		http_problem(req->conn, 400, "the body is not JSON");
-		return;
-	}
-	user = json_string_value(json_object_get(body, "username"));
-	js = json_object_get(body, "password");
-	pass = json_string_value(js);
-	if (user == NULL || pass == NULL) {
-		json_decref(body);
-		http_problem(req->conn, 400,
-		    "username and password are required");
-		return;
-	}
-	r = auth_login(user, pass, json_string_length(js), req->client,
-	    time(NULL), &token, &expires_in, &retry);
-	json_decref(body);
-	switch (r) {
-	case AUTH_OK:
-		js = json_pack("{s:s, s:s, s:i}", "token", token,
-		    "token_type", "Bearer", "expires_in", expires_in);
-		explicit_bzero(token, strlen(token));
-		free(token);
-		if (js == NULL)
-			fatalx("%s: json_pack", __func__);
-		resp_json(req->conn, 200, js);
-		json_decref(js);
-		break;
-	case AUTH_ETHROTTLED:
-		snprintf(hdrs, sizeof(hdrs), "Retry-After: %d\r\n",
-		    retry > 0 ? retry : 1);
-		http_problem_ex(req->conn, 429, NULL,
-		    "too many failed logins; try again later", hdrs);
-		break;
-	default:
-		http_problem_ex(req->conn, 401, NULL,
-		    "wrong user name or password",
-		    "WWW-Authenticate: Bearer realm=\"siemd\"\r\n");
-		break;
-	}
-}
-
-static void
-h_logout(struct request *req)
-{
-	auth_logout(req->jti, (time_t)req->token_exp, time(NULL));
-	resp_send(req->conn, 204, NULL, NULL, NULL, 0);
-}
-
-static void
-h_me(struct request *req)
-{
-	json_t	*js;
-
-	js = json_pack("{s:s, s:s}", "user", req->principal.user,
-	    "role", auth_role_name(req->principal.role) ?
-	    auth_role_name(req->principal.role) : "unknown");
-	if (js == NULL)
-		fatalx("%s: json_pack", __func__);
-	resp_json(req->conn, 200, js);
-	json_decref(js);
-}
