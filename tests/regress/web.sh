@@ -269,7 +269,7 @@ check auth-bad-token-401 [ "$code" = 401 ]
 get login "$U/api/v1/auth/login" -H 'Content-Type: application/json' \
     --data-binary "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}"
 check login-200 [ "$code" = 200 ]
-tok=$(jq -r .token "$D/login.b" 2>/dev/null)
+tok=$(jq -r .access_token "$D/login.b" 2>/dev/null)
 get me "$U/api/v1/auth/me" -H "Authorization: Bearer $tok"
 check auth-me eval '[ "$code" = 200 ] &&
     jqe ".user == \"admin\" and .role == \"admin\"" "$D/me.b"'
