@@ -359,6 +359,42 @@ control_status_text(void)
 	return (buf);
 }
 
+/*
+ * The same for the API's /status, as JSON: every process with its
+ * pid, uptime in seconds, whether it runs, and its last report.
+ */
+char *
+control_status_json(void)
+{
+	struct proc_child	*pc;
+	struct timespec		 now;
+	json_t			*js, *a, *rep;
+	char			*s;
+	int			 i;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	a = json_array();
+	json_array_append_new(a, json_pack("{s:s, s:i, s:i, s:I, s:b}",
+	    "name", "parent", "instance", 0, "pid", (int)getpid(),
+	    "uptime", (json_int_t)(time(NULL) - env.started), "alive", 1));
+	for (i = 0; i < env.ps.nchildren; i++) {
+		pc = &env.ps.children[i];
+		rep = pc->report ? json_loads(pc->report, 0, NULL) : NULL;
+		json_array_append_new(a, json_pack("{s:s, s:i, s:i, s:I, s:b,"
+		    " s:o}", "name", env.ps.roles[pc->role].name,
+		    "instance", pc->instance, "pid", (int)pc->pid,
+		    "uptime", (json_int_t)(now.tv_sec - pc->started),
+		    "alive", !pc->exited,
+		    "counters", rep ? rep : json_null()));
+	}
+	js = json_pack("{s:s, s:o}", "version", SIEMD_VERSION,
+	    "processes", a);
+	if (js == NULL || (s = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json", __func__);
+	json_decref(js);
+	return (s);
+}
+
 /* A child's per-source map ("L0" -> n), or NULL. */
 static json_t *
 report_sources(int role, json_t **keep)

@@ -1,29 +1,1776 @@
 /*
- * The query process: read-only database connections for the API.
+ * The query process: every read of the API runs here, on a read-only
+ * connection to the database, so that a heavy search never stalls
+ * ingestion or the web process.  Requests arrive from the web process
+ * as IMSG_QUERY (struct query_req and JSON parameters the web process
+ * has validated) and run one at a time; the answer goes back in
+ * IMSG_QUERY_DATA chunks of at most QUERY_CHUNK bytes, the last one
+ * with QUERY_LAST and a little JSON about the answer, or one chunk
+ * with QUERY_ERROR and a problem ({"status", "detail"}, never SQL).
+ *
+ * Each query has a time budget, enforced by SQLite's progress handler,
+ * which also looks at the channel now and then: an IMSG_QUERY_CANCEL
+ * for the running query (its client went away) interrupts it, other
+ * requests read meanwhile wait their turn.
+ *
+ * Filters become SQL from the fixed fragments below, one per column;
+ * every value is a bound parameter.  A source address filter may be a
+ * network: cidr_match(address, network) is a function registered on
+ * the connection that compares the bytes of the two (IPv4 and IPv6;
+ * an IPv4-mapped IPv6 address counts as IPv4), so that 10.0.0.0/8
+ * matches 10.200.1.1 and not 100.0.0.1, which a text prefix would.
  */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <libgen.h>
+#include <poll.h>
+#include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "siemd.h"
 #include "child.h"
+#include "event.h"
+
+#define QUERY_CHUNK		(256 * 1024)	/* bytes per IMSG_QUERY_DATA */
+#define QUERY_BUDGET_MS		10000		/* default time budget */
+#define QUERY_BUDGET_MAX	120000
+#define QUERY_POLL_US		20000		/* channel checked this often */
+#define QUERY_PROGRESS_OPS	1000		/* VM steps between checks */
+#define QUERY_MAX_LIMIT		10000		/* rows per answer */
+#define QUERY_MAX_BYTES		(16 * 1024 * 1024)	/* per answer */
+#define QUERY_MAX_VALUES	64		/* values per filter field */
+#define QUERY_SQL_MAX		16384
+#define QUERY_MAX_BINDS		1024
+#define QUERY_TOP_SCAN		100000		/* default rows a facet scans */
+#define QUERY_TOP_SCAN_MAX	1000000
+#define QUERY_MAX_BUCKETS	10000
+#define QUERY_MAX_HOSTS		10000
+
+/* Event columns in schema order; every event query selects these. */
+#define EVENT_COLUMNS \
+	"id, ts, received_at, source_type, host, app, pid, facility," \
+	" syslog_severity, level, severity, event_type, outcome, message," \
+	" request_id, user_id, src_ip, src_port, dest_ip, dest_port," \
+	" protocol, user_agent, http_method, http_path, http_query," \
+	" http_status, latency_ms, error_type, process_exe," \
+	" process_cmdline, process_cwd, parent_exe, data_json, raw," \
+	" source_file, source_offset, tags"
+
+static const char *event_columns[] = {
+	"id", "ts", "received_at", "source_type", "host", "app", "pid",
+	"facility", "syslog_severity", "level", "severity", "event_type",
+	"outcome", "message", "request_id", "user_id", "src_ip", "src_port",
+	"dest_ip", "dest_port", "protocol", "user_agent", "http_method",
+	"http_path", "http_query", "http_status", "latency_ms", "error_type",
+	"process_exe", "process_cmdline", "process_cwd", "parent_exe",
+	"data_json", "raw", "source_file", "source_offset", "tags"
+};
+#define NCOLUMNS	(sizeof(event_columns) / sizeof(event_columns[0]))
+enum { COL_ID, COL_TS, COL_RECEIVED_AT, COL_DATA_JSON = 32, COL_TAGS = 36 };
+
+static const char *severity_names[] = {
+	"info", "low", "medium", "high", "critical"
+};
+
+enum query_stmt {
+	QS_EVENT,
+	QS_APPS,
+	QS_TYPES,
+	QS_TYPES_APP,
+	QS_HOSTS,
+	QS_HOST,
+	QS_HOST_TYPES,
+	QS_HOST_RECENT,
+	QS_COUNT,
+	QS_NEWEST,
+	QS_ROLLUP_SEVERITY,
+	QS_TOP_APPS,
+	QS_TIMELINE,
+	QS_SCHEMA,
+	QS_MAX
+};
+
+/* The fixed statements; searches and facets are built below. */
+static const char *query_sql[QS_MAX] = {
+	[QS_EVENT] = "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?1",
+	[QS_APPS] =
+	    "SELECT app, count(*), min(ts), max(ts) FROM events"
+	    " WHERE app IS NOT NULL GROUP BY app ORDER BY app",
+	[QS_TYPES] =
+	    "SELECT event_type, count(*), min(ts), max(ts) FROM events"
+	    " WHERE event_type IS NOT NULL GROUP BY event_type"
+	    " ORDER BY event_type",
+	[QS_TYPES_APP] =
+	    "SELECT event_type, count(*), min(ts), max(ts) FROM events"
+	    " WHERE app = ?1 AND event_type IS NOT NULL"
+	    " GROUP BY event_type ORDER BY event_type",
+	[QS_HOSTS] =
+	    "SELECT host, min(ts), max(ts), count(*),"
+	    " sum(severity = 'info'), sum(severity = 'low'),"
+	    " sum(severity = 'medium'), sum(severity = 'high'),"
+	    " sum(severity = 'critical') FROM events"
+	    " WHERE host IS NOT NULL GROUP BY host ORDER BY host LIMIT ?1",
+	[QS_HOST] =
+	    "SELECT host, min(ts), max(ts), count(*),"
+	    " sum(severity = 'info'), sum(severity = 'low'),"
+	    " sum(severity = 'medium'), sum(severity = 'high'),"
+	    " sum(severity = 'critical') FROM events WHERE host = ?1"
+	    " GROUP BY host",
+	[QS_HOST_TYPES] =
+	    "SELECT event_type, count(*) FROM events WHERE host = ?1"
+	    " AND event_type IS NOT NULL GROUP BY event_type"
+	    " ORDER BY 2 DESC, 1 LIMIT 10",
+	[QS_HOST_RECENT] =
+	    "SELECT " EVENT_COLUMNS " FROM events WHERE host = ?1"
+	    " ORDER BY ts DESC, id DESC LIMIT 20",
+	[QS_COUNT] = "SELECT count(*) FROM events",
+	[QS_NEWEST] =
+	    "SELECT id, ts, received_at FROM events ORDER BY id DESC LIMIT 1",
+	[QS_ROLLUP_SEVERITY] =
+	    "SELECT severity, sum(count) FROM rollup_minute"
+	    " WHERE minute >= ?1 AND minute < ?2 GROUP BY severity",
+	[QS_TOP_APPS] =
+	    "SELECT app, count(*) FROM events WHERE ts >= ?1"
+	    " AND app IS NOT NULL GROUP BY app ORDER BY 2 DESC, 1 LIMIT ?2",
+	[QS_TIMELINE] =
+	    "SELECT minute, severity, count FROM rollup_minute"
+	    " WHERE minute >= ?1 AND minute < ?2",
+	[QS_SCHEMA] = "SELECT max(version) FROM schema_version",
+};
+
+/*
+ * Filter fields: the JSON key the web process sends and the column
+ * it compares.  Only these names ever reach the SQL text.
+ */
+static const struct {
+	const char	*key;
+	const char	*column;
+	int		 nocase;
+} text_filters[] = {
+	{ "app",	 "app",		0 },
+	{ "event_type",	 "event_type",	0 },
+	{ "level",	 "level",	1 },
+	{ "severity",	 "severity",	0 },
+	{ "host",	 "host",	0 },
+	{ "user_id",	 "user_id",	0 },
+	{ "src_ip",	 "src_ip",	0 },
+	{ "dest_ip",	 "dest_ip",	0 },
+	{ "request_id",	 "request_id",	0 },
+	{ "source_type", "source_type",	0 },
+};
+
+/* Facets /top may count. */
+static const char *top_fields[] = {
+	"src_ip", "dest_ip", "user_id", "host", "app", "event_type",
+	"http_path", "http_status", "severity", "source_type", "outcome",
+	"level"
+};
+
+struct qjob {
+	TAILQ_ENTRY(qjob)	 entry;
+	uint32_t		 reqid;
+	uint32_t		 kind;
+	int32_t			 budget_ms;
+	char			*params;
+};
+
+struct obuf {
+	char		*buf;
+	size_t		 len;
+	size_t		 cap;
+};
+
+/* A query built from fragments: SQL text and its values. */
+struct qbind {
+	int		 type;		/* SQLITE_TEXT or SQLITE_INTEGER */
+	const char	*s;
+	int64_t		 i;
+};
+
+struct qbuild {
+	char		 sql[QUERY_SQL_MAX];
+	struct qbind	 binds[QUERY_MAX_BINDS];
+	int		 nbinds;
+	int		 overflow;
+	char		*likes[QUERY_MAX_VALUES];	/* escaped patterns */
+	int		 nlikes;
+};
+
+struct qproc {
+	struct child		 c;
+	struct imsgev		*web;
+	char			*dbfile;	/* relative to the jail */
+	sqlite3			*db;
+	sqlite3_stmt		*stmt[QS_MAX];
+	TAILQ_HEAD(, qjob)	 jobs;
+	struct event		 run_ev;
+
+	/* the running query */
+	uint32_t		 cur;
+	int			 running;
+	int			 cancel;
+	int			 timedout;
+	int64_t			 deadline;	/* µs, monotonic */
+	int64_t			 next_poll;
+
+	uint64_t		 queries;
+	uint64_t		 errors;
+	uint64_t		 timeouts;
+	uint64_t		 cancelled;
+	uint64_t		 rows;
+	uint64_t		 bytes;
+	int64_t			 max_ms;
+};
+
+static struct qproc	 q;
 
 static json_t	*query_counters(void *);
+static void	 query_stop(void *);
+static int	 query_dispatch_web(struct imsgev *, struct imsg *);
+static int	 query_accept(struct imsg *);
+static void	 query_run(int, short, void *);
+static void	 query_poll(void);
+static int	 query_progress(void *);
+static int	 query_open(void);
+static void	 query_close(void);
+static void	 query_send(uint32_t, const struct obuf *, json_t *);
+static void	 query_fail(uint32_t, int, const char *);
+static int	 query_sqlerr(int, const char *);
+static int	 run_events(json_t *, struct obuf *, json_t **);
+static int	 run_event(json_t *, struct obuf *, json_t **);
+static int	 run_list(int, const char *, const char *, struct obuf *);
+static int	 run_hosts(struct obuf *);
+static int	 run_host(json_t *, struct obuf *, json_t **);
+static int	 run_stats(struct obuf *);
+static int	 run_timeline(json_t *, struct obuf *);
+static int	 run_top(json_t *, struct obuf *);
+static int	 run_health(struct obuf *);
+static void	 build_where(struct qbuild *, json_t *);
+static void	 build_free(struct qbuild *);
+static int	 build_prepare(struct qbuild *, sqlite3_stmt **);
+static void	 sql_cidr_match(sqlite3_context *, int, sqlite3_value **);
+static json_t	*row_event(sqlite3_stmt *, int);
+static json_t	*row_ecs(sqlite3_stmt *, int);
+static void	 row_csv(sqlite3_stmt *, int, struct obuf *);
+static void	 ob_add(struct obuf *, const void *, size_t);
+static void	 ob_str(struct obuf *, const char *);
+static void	 ob_json(struct obuf *, json_t *);
+static json_t	*iso_time(int64_t);
+
+static int64_t
+mono_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+static int64_t
+real_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
 
 static json_t *
 query_counters(void *arg)
 {
-	return (json_object());
+	struct qjob	*j;
+	int		 pending = 0;
+
+	TAILQ_FOREACH(j, &q.jobs, entry)
+		pending++;
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,s:b}",
+	    "queries", (json_int_t)q.queries,
+	    "errors", (json_int_t)q.errors,
+	    "timeouts", (json_int_t)q.timeouts,
+	    "cancelled", (json_int_t)q.cancelled,
+	    "rows", (json_int_t)q.rows,
+	    "bytes", (json_int_t)q.bytes,
+	    "max_ms", (json_int_t)q.max_ms,
+	    "pending", pending,
+	    "database", q.db != NULL));
+}
+
+/* output ----------------------------------------------------------- */
+
+static void
+ob_add(struct obuf *ob, const void *p, size_t len)
+{
+	size_t	 cap;
+
+	if (ob->len + len + 1 > ob->cap) {
+		cap = ob->cap ? ob->cap : 64 * 1024;
+		while (cap < ob->len + len + 1)
+			cap *= 2;
+		if ((ob->buf = realloc(ob->buf, cap)) == NULL)
+			fatal("%s: realloc", __func__);
+		ob->cap = cap;
+	}
+	memcpy(ob->buf + ob->len, p, len);
+	ob->len += len;
+	ob->buf[ob->len] = '\0';
+}
+
+static void
+ob_str(struct obuf *ob, const char *s)
+{
+	ob_add(ob, s, strlen(s));
+}
+
+/* Appends and releases js. */
+static void
+ob_json(struct obuf *ob, json_t *js)
+{
+	char	*s;
+
+	if (js == NULL || (s = json_dumps(js, JSON_COMPACT |
+	    JSON_ENCODE_ANY)) == NULL)
+		fatalx("%s: json", __func__);
+	ob_str(ob, s);
+	free(s);
+	json_decref(js);
+}
+
+/* µs since the epoch as ISO 8601 UTC with microseconds. */
+static json_t *
+iso_time(int64_t us)
+{
+	struct tm	 tm;
+	time_t		 secs;
+	int64_t		 frac;
+	char		 buf[64];
+
+	secs = us / 1000000;
+	frac = us % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		secs--;
+	}
+	if (gmtime_r(&secs, &tm) == NULL)
+		return (json_null());
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (long long)frac);
+	return (json_string(buf));
+}
+
+static json_t *
+col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char	*t = sqlite3_column_text(s, i);
+
+	if (t == NULL)
+		return (json_null());
+	return (event_json_stringn((const char *)t,
+	    sqlite3_column_bytes(s, i)));
+}
+
+/* A column holding JSON text: nested when it parses. */
+static json_t *
+col_json(sqlite3_stmt *s, int i)
+{
+	const char	*t = (const char *)sqlite3_column_text(s, i);
+	json_t		*js;
+
+	if (t == NULL)
+		return (json_null());
+	if ((js = json_loadb(t, sqlite3_column_bytes(s, i),
+	    JSON_DECODE_ANY, NULL)) != NULL)
+		return (js);
+	return (col_text(s, i));
+}
+
+static json_t *
+col_value(sqlite3_stmt *s, int i)
+{
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_NULL:
+		return (json_null());
+	case SQLITE_INTEGER:
+		return (json_integer(sqlite3_column_int64(s, i)));
+	case SQLITE_FLOAT:
+		return (json_real(sqlite3_column_double(s, i)));
+	default:
+		return (col_text(s, i));
+	}
+}
+
+/* One event row, columns from off on, with the schema's names. */
+static json_t *
+row_event(sqlite3_stmt *s, int off)
+{
+	json_t	*js, *v;
+	size_t	 i;
+
+	if ((js = json_object()) == NULL)
+		fatal("%s: json_object", __func__);
+	for (i = 0; i < NCOLUMNS; i++) {
+		if ((i == COL_TS || i == COL_RECEIVED_AT) &&
+		    sqlite3_column_type(s, off + i) == SQLITE_INTEGER)
+			v = iso_time(sqlite3_column_int64(s, off + i));
+		else if (i == COL_DATA_JSON || i == COL_TAGS)
+			v = col_json(s, off + i);
+		else
+			v = col_value(s, off + i);
+		if (v == NULL)
+			v = json_null();
+		json_object_set_new(js, event_columns[i], v);
+	}
+	return (js);
+}
+
+/* Set a dotted ECS name in nested objects. */
+static void
+ecs_set(json_t *root, const char *name, json_t *v)
+{
+	char	 part[64];
+	json_t	*o = root, *next;
+	size_t	 n;
+
+	if (v == NULL || json_is_null(v)) {
+		json_decref(v);
+		return;
+	}
+	while ((n = strcspn(name, ".")) < strlen(name)) {
+		if (n >= sizeof(part))
+			break;
+		memcpy(part, name, n);
+		part[n] = '\0';
+		if ((next = json_object_get(o, part)) == NULL) {
+			next = json_object();
+			json_object_set_new(o, part, next);
+		}
+		o = next;
+		name += n + 1;
+	}
+	json_object_set_new(o, name, v);
+}
+
+/*
+ * The Elastic Common Schema names for an event; what ECS has no name
+ * for goes under "siemd".
+ */
+static json_t *
+row_ecs(sqlite3_stmt *s, int off)
+{
+	static const struct {
+		int		 col;
+		const char	*name;
+	} map[] = {
+		{ 3, "siemd.source_type" },
+		{ 4, "host.name" },
+		{ 5, "service.name" },
+		{ 6, "process.pid" },
+		{ 7, "log.syslog.facility.code" },
+		{ 8, "log.syslog.severity.code" },
+		{ 9, "log.level" },
+		{ 10, "siemd.severity" },
+		{ 11, "event.action" },
+		{ 12, "event.outcome" },
+		{ 13, "message" },
+		{ 14, "http.request.id" },
+		{ 15, "user.name" },
+		{ 16, "source.ip" },
+		{ 17, "source.port" },
+		{ 18, "destination.ip" },
+		{ 19, "destination.port" },
+		{ 20, "network.protocol" },
+		{ 21, "user_agent.original" },
+		{ 22, "http.request.method" },
+		{ 23, "url.path" },
+		{ 24, "url.query" },
+		{ 25, "http.response.status_code" },
+		{ 27, "error.type" },
+		{ 28, "process.executable" },
+		{ 29, "process.command_line" },
+		{ 30, "process.working_directory" },
+		{ 31, "process.parent.executable" },
+		{ 33, "event.original" },
+		{ 34, "log.file.path" },
+		{ 35, "log.offset" },
+	};
+	json_t	*js, *v;
+	size_t	 i;
+
+	if ((js = json_object()) == NULL)
+		fatal("%s: json_object", __func__);
+	ecs_set(js, "@timestamp", iso_time(sqlite3_column_int64(s,
+	    off + COL_TS)));
+	ecs_set(js, "event.created", iso_time(sqlite3_column_int64(s,
+	    off + COL_RECEIVED_AT)));
+	ecs_set(js, "event.id", json_sprintf("%lld",
+	    (long long)sqlite3_column_int64(s, off + COL_ID)));
+	ecs_set(js, "ecs.version", json_string("8.11.0"));
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		ecs_set(js, map[i].name, col_value(s, off + map[i].col));
+	if (sqlite3_column_type(s, off + 26) != SQLITE_NULL)
+		/* ECS durations are nanoseconds */
+		ecs_set(js, "event.duration", json_integer((json_int_t)
+		    (sqlite3_column_double(s, off + 26) * 1e6)));
+	v = col_json(s, off + COL_TAGS);
+	if (json_is_array(v))
+		ecs_set(js, "tags", v);
+	else
+		json_decref(v);
+	ecs_set(js, "siemd.data", col_json(s, off + COL_DATA_JSON));
+	return (js);
+}
+
+/*
+ * RFC 4180 text.  A cell that a spreadsheet would take for a formula
+ * (= + - @ at the start) gets a leading apostrophe: log lines are
+ * written by whoever attacks, and exports are opened by analysts.
+ */
+static void
+csv_cell(struct obuf *ob, const char *t, size_t len)
+{
+	size_t	 i;
+
+	if (len > 0 && strchr("=+-@\t\r", t[0]) != NULL) {
+		ob_add(ob, "\"'", 2);
+	} else if (strcspn(t, ",\"\r\n") < len) {
+		ob_add(ob, "\"", 1);
+	} else {
+		ob_add(ob, t, len);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (t[i] == '"')
+			ob_add(ob, "\"", 1);
+		ob_add(ob, t + i, 1);
+	}
+	ob_add(ob, "\"", 1);
+}
+
+static void
+row_csv(sqlite3_stmt *s, int off, struct obuf *ob)
+{
+	json_t		*v;
+	char		 num[64];
+	size_t		 i;
+
+	for (i = 0; i < NCOLUMNS; i++) {
+		if (i > 0)
+			ob_add(ob, ",", 1);
+		switch (sqlite3_column_type(s, off + i)) {
+		case SQLITE_NULL:
+			break;
+		case SQLITE_INTEGER:
+			if (i == COL_TS || i == COL_RECEIVED_AT) {
+				v = iso_time(sqlite3_column_int64(s, off + i));
+				ob_str(ob, json_string_value(v));
+				json_decref(v);
+			} else {
+				snprintf(num, sizeof(num), "%lld", (long long)
+				    sqlite3_column_int64(s, off + i));
+				ob_str(ob, num);
+			}
+			break;
+		case SQLITE_FLOAT:
+			snprintf(num, sizeof(num), "%.3f",
+			    sqlite3_column_double(s, off + i));
+			ob_str(ob, num);
+			break;
+		default:
+			csv_cell(ob, (const char *)sqlite3_column_text(s,
+			    off + i), sqlite3_column_bytes(s, off + i));
+			break;
+		}
+	}
+	ob_add(ob, "\r\n", 2);
+}
+
+/* network filters -------------------------------------------------- */
+
+struct qcidr {
+	int		 family;
+	int		 bits;
+	uint8_t		 addr[16];
+};
+
+static int
+addr_parse(const char *s, int *family, uint8_t *a)
+{
+	struct in6_addr	 in6;
+
+	if (inet_pton(AF_INET, s, a) == 1) {
+		*family = AF_INET;
+		return (0);
+	}
+	if (inet_pton(AF_INET6, s, &in6) != 1)
+		return (-1);
+	if (IN6_IS_ADDR_V4MAPPED(&in6)) {
+		*family = AF_INET;
+		memcpy(a, &in6.s6_addr[12], 4);
+	} else {
+		*family = AF_INET6;
+		memcpy(a, &in6, 16);
+	}
+	return (0);
+}
+
+static int
+qcidr_parse(const char *s, struct qcidr *c)
+{
+	char		 a[INET6_ADDRSTRLEN + 1];
+	const char	*slash = strchr(s, '/'), *errstr;
+	size_t		 len = slash ? (size_t)(slash - s) : strlen(s);
+	int		 max;
+
+	memset(c, 0, sizeof(*c));
+	if (len == 0 || len >= sizeof(a))
+		return (-1);
+	memcpy(a, s, len);
+	a[len] = '\0';
+	if (addr_parse(a, &c->family, c->addr) == -1)
+		return (-1);
+	max = c->family == AF_INET ? 32 : 128;
+	c->bits = max;
+	if (slash != NULL) {
+		c->bits = strtonum(slash + 1, 0, max, &errstr);
+		if (errstr != NULL)
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+qcidr_match(const struct qcidr *c, const char *s)
+{
+	uint8_t	 a[16];
+	int	 family, full, rest;
+
+	if (addr_parse(s, &family, a) == -1 || family != c->family)
+		return (0);
+	full = c->bits / 8;
+	rest = c->bits % 8;
+	if (memcmp(a, c->addr, full) != 0)
+		return (0);
+	if (rest != 0 && ((a[full] ^ c->addr[full]) &
+	    (0xff << (8 - rest)) & 0xff) != 0)
+		return (0);
+	return (1);
+}
+
+/* cidr_match(address, network): 1 or 0; the network parsed once. */
+static void
+sql_cidr_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct qcidr	*c;
+	const char	*addr, *net;
+
+	addr = (const char *)sqlite3_value_text(argv[0]);
+	if (addr == NULL) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	if ((c = sqlite3_get_auxdata(ctx, 1)) == NULL) {
+		net = (const char *)sqlite3_value_text(argv[1]);
+		if ((c = malloc(sizeof(*c))) == NULL)
+			fatal("%s: malloc", __func__);
+		if (net == NULL || qcidr_parse(net, c) == -1)
+			c->family = -1;		/* matches nothing */
+		sqlite3_set_auxdata(ctx, 1, c, free);
+		if ((c = sqlite3_get_auxdata(ctx, 1)) == NULL) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+	}
+	sqlite3_result_int(ctx, qcidr_match(c, addr));
+}
+
+/* building searches ------------------------------------------------ */
+
+static void
+qb_sql(struct qbuild *b, const char *frag)
+{
+	if (strlcat(b->sql, frag, sizeof(b->sql)) >= sizeof(b->sql))
+		b->overflow = 1;
+}
+
+static void
+qb_text(struct qbuild *b, const char *s)
+{
+	if (b->nbinds == QUERY_MAX_BINDS) {
+		b->overflow = 1;
+		return;
+	}
+	b->binds[b->nbinds].type = SQLITE_TEXT;
+	b->binds[b->nbinds].s = s;
+	b->nbinds++;
+	qb_sql(b, "?");
+}
+
+static void
+qb_int(struct qbuild *b, int64_t v)
+{
+	if (b->nbinds == QUERY_MAX_BINDS) {
+		b->overflow = 1;
+		return;
+	}
+	b->binds[b->nbinds].type = SQLITE_INTEGER;
+	b->binds[b->nbinds].i = v;
+	b->nbinds++;
+	qb_sql(b, "?");
+}
+
+/* A LIKE pattern for a substring, with its wildcards escaped. */
+static const char *
+qb_like(struct qbuild *b, const char *s)
+{
+	char	*p, *o;
+
+	if (b->nlikes == QUERY_MAX_VALUES ||
+	    (p = malloc(strlen(s) * 2 + 3)) == NULL) {
+		b->overflow = 1;
+		return ("");
+	}
+	o = p;
+	*o++ = '%';
+	for (; *s != '\0'; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o++ = '%';
+	*o = '\0';
+	b->likes[b->nlikes++] = p;
+	return (p);
+}
+
+static void
+build_free(struct qbuild *b)
+{
+	int	 i;
+
+	for (i = 0; i < b->nlikes; i++)
+		free(b->likes[i]);
+	b->nlikes = 0;
+}
+
+/* Strings of a JSON array of at most QUERY_MAX_VALUES; NULL if none. */
+static json_t *
+str_array(json_t *params, const char *key)
+{
+	json_t	*a = json_object_get(params, key), *v;
+	size_t	 i;
+
+	if (!json_is_array(a) || json_array_size(a) == 0 ||
+	    json_array_size(a) > QUERY_MAX_VALUES)
+		return (NULL);
+	json_array_foreach(a, i, v)
+		if (!json_is_string(v))
+			return (NULL);
+	return (a);
+}
+
+/*
+ * " AND ..." for every filter in params; OR within a field, AND
+ * across fields.
+ */
+static void
+build_where(struct qbuild *b, json_t *params)
+{
+	json_t		*a, *v, *nets;
+	const char	*netkey;
+	size_t		 f, i;
+	int		 first;
+
+	if (json_is_integer(v = json_object_get(params, "from"))) {
+		qb_sql(b, " AND ts >= ");
+		qb_int(b, json_integer_value(v));
+	}
+	if (json_is_integer(v = json_object_get(params, "to"))) {
+		qb_sql(b, " AND ts <= ");
+		qb_int(b, json_integer_value(v));
+	}
+	if (json_is_integer(v = json_object_get(params, "before_id"))) {
+		qb_sql(b, " AND id < ");
+		qb_int(b, json_integer_value(v));
+	}
+	if (json_is_integer(v = json_object_get(params, "after_id"))) {
+		qb_sql(b, " AND id > ");
+		qb_int(b, json_integer_value(v));
+	}
+	for (f = 0; f < sizeof(text_filters) / sizeof(text_filters[0]);
+	    f++) {
+		a = str_array(params, text_filters[f].key);
+		netkey = strcmp(text_filters[f].key, "src_ip") == 0 ?
+		    "src_cidr" : strcmp(text_filters[f].key, "dest_ip") == 0 ?
+		    "dest_cidr" : NULL;
+		nets = netkey ? str_array(params, netkey) : NULL;
+		if (a == NULL && nets == NULL)
+			continue;
+		qb_sql(b, " AND (");
+		first = 1;
+		if (a != NULL) {
+			qb_sql(b, text_filters[f].nocase ? "upper(" : "");
+			qb_sql(b, text_filters[f].column);
+			qb_sql(b, text_filters[f].nocase ? ")" : "");
+			qb_sql(b, " IN (");
+			json_array_foreach(a, i, v) {
+				if (i > 0)
+					qb_sql(b, ", ");
+				qb_text(b, json_string_value(v));
+			}
+			qb_sql(b, ")");
+			first = 0;
+		}
+		json_array_foreach(nets, i, v) {
+			qb_sql(b, first ? "cidr_match(" : " OR cidr_match(");
+			qb_sql(b, text_filters[f].column);
+			qb_sql(b, ", ");
+			qb_text(b, json_string_value(v));
+			qb_sql(b, ")");
+			first = 0;
+		}
+		qb_sql(b, ")");
+	}
+	if (json_is_array(a = json_object_get(params, "http_status")) &&
+	    json_array_size(a) > 0 && json_array_size(a) <=
+	    QUERY_MAX_VALUES) {
+		qb_sql(b, " AND (");
+		json_array_foreach(a, i, v) {
+			if (i > 0)
+				qb_sql(b, " OR ");
+			qb_sql(b, "http_status BETWEEN ");
+			qb_int(b, json_integer_value(json_array_get(v, 0)));
+			qb_sql(b, " AND ");
+			qb_int(b, json_integer_value(json_array_get(v, 1)));
+		}
+		qb_sql(b, ")");
+	}
+	if (json_is_string(v = json_object_get(params, "fts"))) {
+		qb_sql(b, " AND id IN (SELECT rowid FROM events_fts"
+		    " WHERE events_fts MATCH ");
+		qb_text(b, json_string_value(v));
+		qb_sql(b, ")");
+	}
+	if ((a = str_array(params, "contains")) != NULL) {
+		qb_sql(b, " AND (");
+		json_array_foreach(a, i, v) {
+			if (i > 0)
+				qb_sql(b, " OR ");
+			qb_sql(b, "message LIKE ");
+			qb_text(b, qb_like(b, json_string_value(v)));
+			qb_sql(b, " ESCAPE '\\' OR http_path LIKE ");
+			qb_text(b, qb_like(b, json_string_value(v)));
+			qb_sql(b, " ESCAPE '\\'");
+		}
+		qb_sql(b, ")");
+	}
+}
+
+static int
+build_prepare(struct qbuild *b, sqlite3_stmt **sp)
+{
+	sqlite3_stmt	*s;
+	int		 i, rv;
+
+	*sp = NULL;
+	if (b->overflow)
+		return (query_sqlerr(SQLITE_TOOBIG, "filters too long"));
+	if ((rv = sqlite3_prepare_v2(q.db, b->sql, -1, &s, NULL)) !=
+	    SQLITE_OK)
+		return (query_sqlerr(rv, sqlite3_errmsg(q.db)));
+	for (i = 0; i < b->nbinds; i++) {
+		if (b->binds[i].type == SQLITE_TEXT)
+			sqlite3_bind_text(s, i + 1, b->binds[i].s, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(s, i + 1, b->binds[i].i);
+	}
+	*sp = s;
+	return (0);
+}
+
+/* queries ---------------------------------------------------------- */
+
+static int	 q_status;		/* of the last error */
+static char	 q_detail[256];
+
+/* Record why a query failed; the status for the problem. */
+static int
+query_sqlerr(int rv, const char *msg)
+{
+	if (rv == SQLITE_INTERRUPT && q.timedout) {
+		q_status = 503;
+		strlcpy(q_detail, "the query took longer than its time budget;"
+		    " narrow the filters or the time range", sizeof(q_detail));
+	} else if (rv == SQLITE_INTERRUPT) {
+		q_status = 499;
+		strlcpy(q_detail, "cancelled", sizeof(q_detail));
+	} else if (msg != NULL && strstr(msg, "fts5") != NULL) {
+		q_status = 400;
+		strlcpy(q_detail, "q: not a valid search expression",
+		    sizeof(q_detail));
+	} else if (rv == SQLITE_TOOBIG) {
+		q_status = 400;
+		strlcpy(q_detail, "too many filter values", sizeof(q_detail));
+	} else {
+		q_status = 503;
+		strlcpy(q_detail, "the database could not answer; try again",
+		    sizeof(q_detail));
+		log_warnx("query: %s", msg ? msg : sqlite3_errstr(rv));
+	}
+	return (-1);
+}
+
+/* Step a statement: SQLITE_ROW, SQLITE_DONE, or -1 (recorded). */
+static int
+step(sqlite3_stmt *s)
+{
+	int	 rv = sqlite3_step(s);
+
+	if (rv == SQLITE_ROW || rv == SQLITE_DONE)
+		return (rv);
+	query_sqlerr(rv, sqlite3_errmsg(q.db));
+	return (-1);
+}
+
+static int64_t
+param_int(json_t *params, const char *key, int64_t def, int64_t min,
+    int64_t max)
+{
+	json_t	*v = json_object_get(params, key);
+	int64_t	 n;
+
+	if (!json_is_integer(v))
+		return (def);
+	n = json_integer_value(v);
+	return (n < min ? min : n > max ? max : n);
+}
+
+/*
+ * Events matching the filters, newest (highest id) first, or oldest
+ * first with "order":"asc".  Body: the events in "format": "json"
+ * (objects separated by commas), "jsonl", "ecs" (NDJSON) or "csv"
+ * (rows).  Meta: count, last_id, more.  An answer ends early, with
+ * more set, at max_bytes: paging goes on from last_id.
+ */
+static int
+run_events(json_t *params, struct obuf *ob, json_t **meta)
+{
+	struct qbuild	*b;
+	sqlite3_stmt	*s = NULL;
+	const char	*fmt, *order;
+	int64_t		 limit, maxbytes, last = -1, n = 0;
+	int		 rv, more = 0;
+	json_t		*js;
+
+	limit = param_int(params, "limit", 200, 1, QUERY_MAX_LIMIT);
+	maxbytes = param_int(params, "max_bytes", QUERY_MAX_BYTES, 1024,
+	    QUERY_MAX_BYTES);
+	fmt = json_string_value(json_object_get(params, "format"));
+	if (fmt == NULL)
+		fmt = "json";
+	order = json_string_value(json_object_get(params, "order"));
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatal("%s: calloc", __func__);
+	qb_sql(b, "SELECT " EVENT_COLUMNS " FROM events WHERE 1");
+	build_where(b, params);
+	qb_sql(b, order != NULL && strcmp(order, "asc") == 0 ?
+	    " ORDER BY id ASC LIMIT " : " ORDER BY id DESC LIMIT ");
+	qb_int(b, limit + 1);
+	if (build_prepare(b, &s) == -1) {
+		build_free(b);
+		free(b);
+		return (-1);
+	}
+	while ((rv = step(s)) == SQLITE_ROW) {
+		if (n == limit || (int64_t)ob->len >= maxbytes) {
+			more = 1;
+			break;
+		}
+		if (strcmp(fmt, "csv") == 0)
+			row_csv(s, 0, ob);
+		else if (strcmp(fmt, "ecs") == 0) {
+			ob_json(ob, row_ecs(s, 0));
+			ob_add(ob, "\n", 1);
+		} else {
+			if (n > 0 && strcmp(fmt, "json") == 0)
+				ob_add(ob, ",", 1);
+			ob_json(ob, row_event(s, 0));
+			if (strcmp(fmt, "jsonl") == 0)
+				ob_add(ob, "\n", 1);
+		}
+		last = sqlite3_column_int64(s, COL_ID);
+		n++;
+	}
+	sqlite3_finalize(s);
+	build_free(b);
+	free(b);
+	if (rv == -1)
+		return (-1);
+	q.rows += n;
+	js = json_pack("{s:I, s:b}", "count", (json_int_t)n, "more", more);
+	json_object_set_new(js, "last_id", last >= 0 ?
+	    json_integer(last) : json_null());
+	*meta = js;
+	return (0);
+}
+
+static int
+run_event(json_t *params, struct obuf *ob, json_t **meta)
+{
+	sqlite3_stmt	*s = q.stmt[QS_EVENT];
+	int		 rv, found = 0;
+
+	sqlite3_bind_int64(s, 1, param_int(params, "id", 0, 0, INT64_MAX));
+	if ((rv = step(s)) == SQLITE_ROW) {
+		ob_json(ob, row_event(s, 0));
+		found = 1;
+	}
+	sqlite3_reset(s);
+	if (rv == -1)
+		return (-1);
+	*meta = json_pack("{s:b}", "found", found);
+	return (0);
+}
+
+/* [{name, count, first_seen, last_seen}] from a grouping statement. */
+static int
+run_list(int n, const char *name, const char *app, struct obuf *ob)
+{
+	sqlite3_stmt	*s = q.stmt[n];
+	json_t		*a, *o;
+	int		 rv;
+
+	if (app != NULL)
+		sqlite3_bind_text(s, 1, app, -1, SQLITE_STATIC);
+	a = json_array();
+	while ((rv = step(s)) == SQLITE_ROW) {
+		o = json_object();
+		json_object_set_new(o, name, col_text(s, 0));
+		json_object_set_new(o, "count",
+		    json_integer(sqlite3_column_int64(s, 1)));
+		json_object_set_new(o, "first_seen",
+		    iso_time(sqlite3_column_int64(s, 2)));
+		json_object_set_new(o, "last_seen",
+		    iso_time(sqlite3_column_int64(s, 3)));
+		json_array_append_new(a, o);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rv == -1) {
+		json_decref(a);
+		return (-1);
+	}
+	ob_json(ob, a);
+	return (0);
+}
+
+/* A host row of QS_HOSTS or QS_HOST. */
+static json_t *
+host_row(sqlite3_stmt *s)
+{
+	json_t	*o, *sev;
+	int	 i;
+
+	o = json_object();
+	json_object_set_new(o, "name", col_text(s, 0));
+	json_object_set_new(o, "first_seen",
+	    iso_time(sqlite3_column_int64(s, 1)));
+	json_object_set_new(o, "last_seen",
+	    iso_time(sqlite3_column_int64(s, 2)));
+	json_object_set_new(o, "count", json_integer(sqlite3_column_int64(s,
+	    3)));
+	sev = json_object();
+	for (i = 0; i < 5; i++)
+		json_object_set_new(sev, severity_names[i],
+		    json_integer(sqlite3_column_int64(s, 4 + i)));
+	json_object_set_new(o, "severity", sev);
+	return (o);
+}
+
+static int
+run_hosts(struct obuf *ob)
+{
+	sqlite3_stmt	*s = q.stmt[QS_HOSTS];
+	json_t		*a;
+	int		 rv;
+
+	sqlite3_bind_int(s, 1, QUERY_MAX_HOSTS);
+	a = json_array();
+	while ((rv = step(s)) == SQLITE_ROW)
+		json_array_append_new(a, host_row(s));
+	sqlite3_reset(s);
+	if (rv == -1) {
+		json_decref(a);
+		return (-1);
+	}
+	ob_json(ob, a);
+	return (0);
+}
+
+static int
+run_host(json_t *params, struct obuf *ob, json_t **meta)
+{
+	const char	*name;
+	sqlite3_stmt	*s;
+	json_t		*host = NULL, *a;
+	int		 rv;
+
+	name = json_string_value(json_object_get(params, "name"));
+	if (name == NULL) {
+		*meta = json_pack("{s:b}", "found", 0);
+		return (0);
+	}
+	s = q.stmt[QS_HOST];
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if ((rv = step(s)) == SQLITE_ROW)
+		host = host_row(s);
+	sqlite3_reset(s);
+	if (rv == -1)
+		return (-1);
+	if (host == NULL) {
+		*meta = json_pack("{s:b}", "found", 0);
+		return (0);
+	}
+	s = q.stmt[QS_HOST_TYPES];
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	a = json_array();
+	while ((rv = step(s)) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:o, s:I}",
+		    "event_type", col_text(s, 0),
+		    "count", (json_int_t)sqlite3_column_int64(s, 1)));
+	sqlite3_reset(s);
+	json_object_set_new(host, "top_event_types", a);
+	if (rv == -1) {
+		json_decref(host);
+		return (-1);
+	}
+	s = q.stmt[QS_HOST_RECENT];
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	a = json_array();
+	while ((rv = step(s)) == SQLITE_ROW)
+		json_array_append_new(a, row_event(s, 0));
+	sqlite3_reset(s);
+	json_object_set_new(host, "recent_events", a);
+	if (rv == -1) {
+		json_decref(host);
+		return (-1);
+	}
+	ob_json(ob, host);
+	*meta = json_pack("{s:b}", "found", 1);
+	return (0);
+}
+
+/* Severity counts from the minute rollups in [from, to). */
+static int
+rollup_severity(int64_t from_min, int64_t to_min, json_t *o)
+{
+	sqlite3_stmt	*s = q.stmt[QS_ROLLUP_SEVERITY];
+	int64_t		 total = 0, n;
+	int		 rv, i;
+
+	for (i = 0; i < 5; i++)
+		json_object_set_new(o, severity_names[i], json_integer(0));
+	sqlite3_bind_int64(s, 1, from_min);
+	sqlite3_bind_int64(s, 2, to_min);
+	while ((rv = step(s)) == SQLITE_ROW) {
+		i = sqlite3_column_int(s, 0);
+		n = sqlite3_column_int64(s, 1);
+		if (i >= 0 && i < 5)
+			json_object_set_new(o, severity_names[i],
+			    json_integer(n));
+		total += n;
+	}
+	sqlite3_reset(s);
+	json_object_set_new(o, "total", json_integer(total));
+	return (rv == -1 ? -1 : 0);
+}
+
+/*
+ * Totals, the last 24 hours by severity (rollups, by event time), and
+ * the busiest applications of the last 24 hours.
+ */
+static int
+run_stats(struct obuf *ob)
+{
+	sqlite3_stmt	*s;
+	json_t		*js, *day, *apps;
+	int64_t		 now = real_us(), min = now / 60000000;
+	int		 rv;
+
+	js = json_object();
+	s = q.stmt[QS_COUNT];
+	if ((rv = step(s)) == SQLITE_ROW)
+		json_object_set_new(js, "total",
+		    json_integer(sqlite3_column_int64(s, 0)));
+	sqlite3_reset(s);
+	if (rv == -1)
+		goto fail;
+	s = q.stmt[QS_NEWEST];
+	if ((rv = step(s)) == SQLITE_ROW) {
+		json_object_set_new(js, "last_id",
+		    json_integer(sqlite3_column_int64(s, 0)));
+		json_object_set_new(js, "last_received_at",
+		    iso_time(sqlite3_column_int64(s, 2)));
+	} else {
+		json_object_set_new(js, "last_id", json_null());
+		json_object_set_new(js, "last_received_at", json_null());
+	}
+	sqlite3_reset(s);
+	if (rv == -1)
+		goto fail;
+	day = json_object();
+	json_object_set_new(js, "last_24h", day);
+	if (rollup_severity(min - 1440 + 1, min + 1, day) == -1)
+		goto fail;
+	s = q.stmt[QS_TOP_APPS];
+	sqlite3_bind_int64(s, 1, now - 86400LL * 1000000);
+	sqlite3_bind_int(s, 2, 10);
+	apps = json_array();
+	json_object_set_new(js, "top_apps", apps);
+	while ((rv = step(s)) == SQLITE_ROW)
+		json_array_append_new(apps, json_pack("{s:o, s:I}",
+		    "app", col_text(s, 0),
+		    "count", (json_int_t)sqlite3_column_int64(s, 1)));
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rv == -1)
+		goto fail;
+	ob_json(ob, js);
+	return (0);
+ fail:
+	json_decref(js);
+	return (-1);
+}
+
+/*
+ * Buckets of "bucket" seconds (a multiple of 60) covering [from, to],
+ * aligned to the epoch, from the per-minute rollups only: the events
+ * table is never scanned.
+ */
+static int
+run_timeline(json_t *params, struct obuf *ob)
+{
+	sqlite3_stmt	*s = q.stmt[QS_TIMELINE];
+	int64_t		 from, to, bucket, first, nb, i, b, minute;
+	int64_t		*counts;
+	int		 rv, sev;
+	json_t		*a, *o;
+
+	to = param_int(params, "to", real_us(), 0, INT64_MAX / 2);
+	from = param_int(params, "from", to - 86400LL * 1000000, 0, to);
+	bucket = param_int(params, "bucket", 3600, 60, 366LL * 86400);
+	bucket -= bucket % 60;
+	first = from / 1000000 / bucket * bucket;
+	nb = (to / 1000000 - first) / bucket + 1;
+	if (nb > QUERY_MAX_BUCKETS) {
+		q_status = 400;
+		strlcpy(q_detail, "too many buckets: widen the bucket",
+		    sizeof(q_detail));
+		return (-1);
+	}
+	if ((counts = calloc(nb * 5, sizeof(*counts))) == NULL)
+		fatal("%s: calloc", __func__);
+	sqlite3_bind_int64(s, 1, first / 60);
+	sqlite3_bind_int64(s, 2, (first + nb * bucket) / 60);
+	while ((rv = step(s)) == SQLITE_ROW) {
+		minute = sqlite3_column_int64(s, 0);
+		sev = sqlite3_column_int(s, 1);
+		b = (minute * 60 - first) / bucket;
+		if (b >= 0 && b < nb && sev >= 0 && sev < 5)
+			counts[b * 5 + sev] += sqlite3_column_int64(s, 2);
+	}
+	sqlite3_reset(s);
+	if (rv == -1) {
+		free(counts);
+		return (-1);
+	}
+	a = json_array();
+	for (i = 0; i < nb; i++) {
+		o = json_object();
+		json_object_set_new(o, "t",
+		    iso_time((first + i * bucket) * 1000000));
+		json_object_set_new(o, "total", json_integer(counts[i * 5] +
+		    counts[i * 5 + 1] + counts[i * 5 + 2] +
+		    counts[i * 5 + 3] + counts[i * 5 + 4]));
+		for (sev = 0; sev < 5; sev++)
+			json_object_set_new(o, severity_names[sev],
+			    json_integer(counts[i * 5 + sev]));
+		json_array_append_new(a, o);
+	}
+	free(counts);
+	ob_json(ob, json_pack("{s:I, s:o}", "bucket", (json_int_t)bucket,
+	    "data", a));
+	return (0);
+}
+
+/*
+ * The most frequent values of one field among the newest "scan"
+ * events that match the filters (default QUERY_TOP_SCAN): a bound on
+ * the work, stated in the answer.
+ */
+static int
+run_top(json_t *params, struct obuf *ob)
+{
+	struct qbuild	*b;
+	sqlite3_stmt	*s = NULL;
+	const char	*field, *col = NULL;
+	int64_t		 scan, limit, total = 0;
+	size_t		 i;
+	json_t		*a;
+	int		 rv;
+
+	field = json_string_value(json_object_get(params, "field"));
+	for (i = 0; field != NULL &&
+	    i < sizeof(top_fields) / sizeof(top_fields[0]); i++)
+		if (strcmp(field, top_fields[i]) == 0)
+			col = top_fields[i];
+	if (col == NULL) {
+		q_status = 400;
+		strlcpy(q_detail, "field: not a field /top can count",
+		    sizeof(q_detail));
+		return (-1);
+	}
+	scan = param_int(params, "scan", QUERY_TOP_SCAN, 1,
+	    QUERY_TOP_SCAN_MAX);
+	limit = param_int(params, "limit", 10, 1, 1000);
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatal("%s: calloc", __func__);
+	qb_sql(b, "SELECT v, count(*), sum(count(*)) OVER () FROM"
+	    " (SELECT ");
+	qb_sql(b, col);
+	qb_sql(b, " AS v FROM events WHERE 1");
+	build_where(b, params);
+	qb_sql(b, " ORDER BY id DESC LIMIT ");
+	qb_int(b, scan);
+	qb_sql(b, ") WHERE v IS NOT NULL GROUP BY v ORDER BY 2 DESC, 1"
+	    " LIMIT ");
+	qb_int(b, limit);
+	if (build_prepare(b, &s) == -1) {
+		build_free(b);
+		free(b);
+		return (-1);
+	}
+	a = json_array();
+	while ((rv = step(s)) == SQLITE_ROW) {
+		json_array_append_new(a, json_pack("{s:o, s:I}",
+		    "value", col_value(s, 0),
+		    "count", (json_int_t)sqlite3_column_int64(s, 1)));
+		total = sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	build_free(b);
+	free(b);
+	if (rv == -1) {
+		json_decref(a);
+		return (-1);
+	}
+	ob_json(ob, json_pack("{s:s, s:I, s:I, s:o}", "field", col,
+	    "scan_limit", (json_int_t)scan, "counted", (json_int_t)total,
+	    "data", a));
+	return (0);
+}
+
+static int
+run_health(struct obuf *ob)
+{
+	sqlite3_stmt	*s;
+	json_t		*js;
+	int		 rv;
+
+	js = json_object();
+	s = q.stmt[QS_SCHEMA];
+	if ((rv = step(s)) == SQLITE_ROW)
+		json_object_set_new(js, "schema",
+		    json_integer(sqlite3_column_int(s, 0)));
+	sqlite3_reset(s);
+	if (rv == -1)
+		goto fail;
+	s = q.stmt[QS_NEWEST];
+	if ((rv = step(s)) == SQLITE_ROW) {
+		json_object_set_new(js, "last_id",
+		    json_integer(sqlite3_column_int64(s, 0)));
+		json_object_set_new(js, "last_received_us",
+		    json_integer(sqlite3_column_int64(s, 2)));
+	}
+	sqlite3_reset(s);
+	if (rv == -1)
+		goto fail;
+	ob_json(ob, js);
+	return (0);
+ fail:
+	json_decref(js);
+	return (-1);
+}
+
+/* the database ----------------------------------------------------- */
+
+static void
+query_close(void)
+{
+	int	 i;
+
+	for (i = 0; i < QS_MAX; i++) {
+		sqlite3_finalize(q.stmt[i]);
+		q.stmt[i] = NULL;
+	}
+	if (q.db != NULL)
+		sqlite3_close(q.db);
+	q.db = NULL;
+}
+
+/*
+ * The store creates the database: until it has, every request is
+ * answered 503 and the next one tries again.
+ */
+static int
+query_open(void)
+{
+	int	 i;
+
+	if (q.db != NULL)
+		return (0);
+	if (sqlite3_open_v2(q.dbfile, &q.db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_db_config(q.db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(q.db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(q.db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+	    NULL);
+	sqlite3_busy_timeout(q.db, 2000);
+	if (sqlite3_exec(q.db, "PRAGMA query_only = 1", NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_exec(q.db, "PRAGMA temp_store = MEMORY",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	for (i = 0; i < QS_MAX; i++)
+		if (sqlite3_prepare_v3(q.db, query_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &q.stmt[i], NULL) != SQLITE_OK)
+			goto fail;
+	if (sqlite3_create_function(q.db, "cidr_match", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, sql_cidr_match,
+	    NULL, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_progress_handler(q.db, QUERY_PROGRESS_OPS, query_progress,
+	    NULL);
+	log_debug("database %s open", q.dbfile);
+	return (0);
+ fail:
+	log_debug("database %s not ready: %s", q.dbfile,
+	    q.db ? sqlite3_errmsg(q.db) : "?");
+	query_close();
+	q_status = 503;
+	strlcpy(q_detail, "the database is not ready yet",
+	    sizeof(q_detail));
+	return (-1);
+}
+
+/* channel ---------------------------------------------------------- */
+
+/* Take one message from the web process: queue a query, or cancel. */
+static int
+query_accept(struct imsg *imsg)
+{
+	struct query_req	 req;
+	struct qjob		*j;
+	const void		*tail;
+	size_t			 taillen;
+	uint32_t		 id;
+
+	switch (imsg->hdr.type) {
+	case IMSG_QUERY:
+		if (imsg_get_head(imsg, &req, sizeof(req), &tail,
+		    &taillen) == -1 || taillen == 0 ||
+		    memchr(tail, '\0', taillen) !=
+		    (const char *)tail + taillen - 1)
+			return (-1);
+		if ((j = calloc(1, sizeof(*j))) == NULL ||
+		    (j->params = strdup(tail)) == NULL)
+			fatal("%s: alloc", __func__);
+		j->reqid = req.reqid;
+		j->kind = req.kind;
+		j->budget_ms = req.budget_ms;
+		TAILQ_INSERT_TAIL(&q.jobs, j, entry);
+		if (!q.running)
+			event_active(&q.run_ev, EV_TIMEOUT, 1);
+		break;
+	case IMSG_QUERY_CANCEL:
+		if (imsg_get_data(imsg, &id, sizeof(id)) == -1)
+			return (-1);
+		if (q.running && q.cur == id) {
+			q.cancel = 1;
+			break;
+		}
+		TAILQ_FOREACH(j, &q.jobs, entry) {
+			if (j->reqid == id) {
+				TAILQ_REMOVE(&q.jobs, j, entry);
+				free(j->params);
+				free(j);
+				q.cancelled++;
+				break;
+			}
+		}
+		break;
+	default:
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+query_dispatch_web(struct imsgev *iev, struct imsg *imsg)
+{
+	return (query_accept(imsg));
+}
+
+/*
+ * While a query runs the event loop does not: read what the web
+ * process sent meanwhile, so that a cancel is seen.  Whole messages
+ * are taken now; a partial one waits in the buffer for the loop.
+ */
+static void
+query_poll(void)
+{
+	struct pollfd	 pfd;
+	struct imsg	 imsg;
+	ssize_t		 n;
+	int		 got;
+
+	pfd.fd = q.web->ibuf.fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & POLLIN))
+		return;
+	n = imsgbuf_read(&q.web->ibuf);
+	if (n == 0 || (n == -1 && errno != EAGAIN))
+		return;		/* the loop will see it */
+	for (;;) {
+		if ((got = imsg_get(&q.web->ibuf, &imsg)) == -1)
+			fatal("%s: bad message from web", __func__);
+		if (got == 0)
+			break;
+		if (query_accept(&imsg) == -1)
+			fatalx("%s: got invalid imsg %u from web", __func__,
+			    imsg.hdr.type);
+		imsg_free(&imsg);
+	}
+}
+
+static int
+query_progress(void *arg)
+{
+	int64_t	 now;
+
+	if (q.cancel)
+		return (1);
+	now = mono_us();
+	if (now >= q.deadline) {
+		q.timedout = 1;
+		return (1);
+	}
+	if (now >= q.next_poll) {
+		q.next_poll = now + QUERY_POLL_US;
+		query_poll();
+	}
+	return (q.cancel);
+}
+
+/* Body in chunks, then the meta data with QUERY_LAST. */
+static void
+query_send(uint32_t reqid, const struct obuf *ob, json_t *meta)
+{
+	struct query_chunk	 qc;
+	struct iovec		 iov[2];
+	size_t			 off, n;
+	char			*m;
+
+	memset(&qc, 0, sizeof(qc));
+	qc.reqid = reqid;
+	for (off = 0; off < ob->len; off += n) {
+		n = ob->len - off;
+		if (n > QUERY_CHUNK)
+			n = QUERY_CHUNK;
+		iov[0].iov_base = &qc;
+		iov[0].iov_len = sizeof(qc);
+		iov[1].iov_base = ob->buf + off;
+		iov[1].iov_len = n;
+		if (imsgev_composev(q.web, IMSG_QUERY_DATA, 0, -1, iov, 2) ==
+		    -1)
+			fatal("%s: compose", __func__);
+	}
+	if ((m = json_dumps(meta ? meta : json_object(), JSON_COMPACT)) ==
+	    NULL)
+		fatalx("%s: json_dumps", __func__);
+	qc.flags = QUERY_LAST;
+	iov[0].iov_base = &qc;
+	iov[0].iov_len = sizeof(qc);
+	iov[1].iov_base = m;
+	iov[1].iov_len = strlen(m) + 1;
+	if (imsgev_composev(q.web, IMSG_QUERY_DATA, 0, -1, iov, 2) == -1)
+		fatal("%s: compose", __func__);
+	free(m);
+	q.bytes += ob->len;
+}
+
+static void
+query_fail(uint32_t reqid, int status, const char *detail)
+{
+	struct query_chunk	 qc;
+	struct iovec		 iov[2];
+	json_t			*js;
+	char			*m;
+
+	js = json_pack("{s:i, s:s}", "status", status, "detail", detail);
+	if (js == NULL || (m = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json", __func__);
+	json_decref(js);
+	memset(&qc, 0, sizeof(qc));
+	qc.reqid = reqid;
+	qc.flags = QUERY_ERROR | QUERY_LAST;
+	iov[0].iov_base = &qc;
+	iov[0].iov_len = sizeof(qc);
+	iov[1].iov_base = m;
+	iov[1].iov_len = strlen(m) + 1;
+	if (imsgev_composev(q.web, IMSG_QUERY_DATA, 0, -1, iov, 2) == -1)
+		fatal("%s: compose", __func__);
+	free(m);
+	q.errors++;
+}
+
+/* Run the oldest queued query; the loop runs between two queries. */
+static void
+query_run(int fd, short events, void *arg)
+{
+	struct qjob	*j;
+	struct obuf	 ob;
+	json_t		*params, *meta = NULL;
+	int64_t		 t0, ms;
+	int		 rv;
+
+	if ((j = TAILQ_FIRST(&q.jobs)) == NULL)
+		return;
+	TAILQ_REMOVE(&q.jobs, j, entry);
+	memset(&ob, 0, sizeof(ob));
+	q.queries++;
+	q.cur = j->reqid;
+	q.running = 1;
+	q.cancel = q.timedout = 0;
+	t0 = mono_us();
+	q.deadline = t0 + (int64_t)(j->budget_ms > 0 ? (j->budget_ms >
+	    QUERY_BUDGET_MAX ? QUERY_BUDGET_MAX : j->budget_ms) :
+	    QUERY_BUDGET_MS) * 1000;
+	q.next_poll = t0 + QUERY_POLL_US;
+	q_status = 500;
+	strlcpy(q_detail, "unknown query", sizeof(q_detail));
+
+	params = json_loads(j->params, 0, NULL);
+	if (!json_is_object(params)) {
+		q_status = 400;
+		strlcpy(q_detail, "bad parameters", sizeof(q_detail));
+		rv = -1;
+	} else if ((rv = query_open()) == -1)
+		;
+	else {
+		switch (j->kind) {
+		case QK_EVENTS:
+			rv = run_events(params, &ob, &meta);
+			break;
+		case QK_EVENT:
+			rv = run_event(params, &ob, &meta);
+			break;
+		case QK_APPS:
+			rv = run_list(QS_APPS, "app", NULL, &ob);
+			break;
+		case QK_EVENT_TYPES:
+			if (json_is_string(json_object_get(params, "app")))
+				rv = run_list(QS_TYPES_APP, "event_type",
+				    json_string_value(json_object_get(params,
+				    "app")), &ob);
+			else
+				rv = run_list(QS_TYPES, "event_type", NULL,
+				    &ob);
+			break;
+		case QK_HOSTS:
+			rv = run_hosts(&ob);
+			break;
+		case QK_HOST:
+			rv = run_host(params, &ob, &meta);
+			break;
+		case QK_STATS:
+			rv = run_stats(&ob);
+			break;
+		case QK_TIMELINE:
+			rv = run_timeline(params, &ob);
+			break;
+		case QK_TOP:
+			rv = run_top(params, &ob);
+			break;
+		case QK_HEALTH:
+			rv = run_health(&ob);
+			break;
+		default:
+			rv = -1;
+			break;
+		}
+	}
+	json_decref(params);
+	if (rv == -1 && q.cancel) {
+		q.cancelled++;
+		query_fail(j->reqid, 499, "cancelled");
+	} else if (rv == -1) {
+		if (q.timedout)
+			q.timeouts++;
+		query_fail(j->reqid, q_status, q_detail);
+	} else
+		query_send(j->reqid, &ob, meta);
+	json_decref(meta);
+	free(ob.buf);
+	ms = (mono_us() - t0) / 1000;
+	if (ms > q.max_ms)
+		q.max_ms = ms;
+	log_trace("query %u kind %u: %lld ms", j->reqid, j->kind,
+	    (long long)ms);
+	free(j->params);
+	free(j);
+	q.running = 0;
+	if (!TAILQ_EMPTY(&q.jobs))
+		event_active(&q.run_ev, EV_TIMEOUT, 1);
+}
+
+static void
+query_stop(void *arg)
+{
+	query_close();
 }
 
 __dead void
 query(struct proc_ctx *ctx)
 {
-	static struct child	 c;
+	const char	*db;
+	char		*copy;
 
-	child_setup(ctx, &c);
-	c.counters = query_counters;
-	child_seal(&c, child_dbdir(&c));
-	child_run(&c);
+	TAILQ_INIT(&q.jobs);
+	child_setup(ctx, &q.c);
+	q.c.counters = query_counters;
+	q.c.stop = query_stop;
+	db = child_conf_str(&q.c, "database", SIEMD_DATABASE);
+	if ((copy = strdup(db)) == NULL ||
+	    (q.dbfile = strdup(basename(copy))) == NULL)
+		fatal("%s: strdup", __func__);
+	free(copy);
+	if ((q.web = proc_peer(ctx, PROC_WEB, 0)) == NULL)
+		fatalx("no channel to the web process");
+	/* SQLite keeps its temporary data in memory: the jail has no /tmp */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	child_seal(&q.c, child_dbdir(&q.c));
+	q.web->dispatch = query_dispatch_web;
+	event_assign(&q.run_ev, ctx->evbase, -1, 0, query_run, NULL);
+	child_run(&q.c);
 }

@@ -561,6 +561,7 @@ parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 	struct proc_child	*pc;
 	struct file_registered	 freg;
 	const char		*json;
+	char			*text;
 
 	pc = proc_child_of(&env.ps, iev->role, iev->instance);
 	switch (imsg->hdr.type) {
@@ -569,6 +570,15 @@ parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 		    imsg_get_data(imsg, &freg, sizeof(freg)) == -1)
 			return (-1);
 		tails_registered(&freg);
+		break;
+	case IMSG_STATUS_REQ:
+		if (iev->role != PROC_WEB || imsg->datalen != 0)
+			return (-1);
+		text = control_status_json();
+		if (imsgev_compose(iev, IMSG_STATUS_ALL, 0, -1, text,
+		    strlen(text) + 1) == -1)
+			log_warn("%s: compose", __func__);
+		free(text);
 		break;
 	case IMSG_STATUS:
 		if (imsg_get_string(imsg, &json) == -1)

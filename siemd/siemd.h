@@ -101,7 +101,9 @@ enum siemd_proc {
 	X(IMSG_QUERY_DATA,	"query -> web: struct query_chunk, then bytes") \
 	X(IMSG_QUERY_CANCEL,	"web -> query: uint32 request id") \
 	X(IMSG_REVOKE,		"web -> store: struct revoke") \
-	X(IMSG_REVOKED_LIST,	"store -> web: NUL-terminated JSON array")
+	X(IMSG_REVOKED_LIST,	"store -> web: NUL-terminated JSON array") \
+	X(IMSG_STATUS_REQ,	"web -> parent: no payload") \
+	X(IMSG_STATUS_ALL,	"parent -> web: NUL-terminated JSON processes")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -229,6 +231,23 @@ struct query_chunk {
 };
 #define QUERY_LAST	0x01	/* the answer is complete */
 #define QUERY_ERROR	0x02	/* bytes: NUL-terminated problem JSON */
+/*
+ * The answer's body comes in chunks without QUERY_LAST; the QUERY_LAST
+ * chunk carries NUL-terminated JSON about the answer (rows, last id).
+ */
+enum query_kind {
+	QK_EVENTS,		/* filters, cursor: event rows */
+	QK_EVENT,		/* {"id"}: one event */
+	QK_APPS,
+	QK_EVENT_TYPES,		/* {"app"} or {} */
+	QK_HOSTS,
+	QK_HOST,		/* {"name"}: summary, types, recent */
+	QK_STATS,
+	QK_TIMELINE,		/* {"from","to","bucket"} from rollups */
+	QK_TOP,			/* filters, "field", "scan" */
+	QK_HEALTH,		/* the database opens; newest row */
+	QK_MAX
+};
 
 /* configuration ---------------------------------------------------- */
 

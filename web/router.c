@@ -35,11 +35,11 @@
 #include "router.h"
 #include "server.h"
 #include "auth.h"
+#include "api.h"
 
 #define ALLOW_HEADERS	"Authorization, Content-Type, Last-Event-ID"
 
 static void	 h_healthz(struct request *);
-static void	 h_readyz(struct request *);
 static void	 h_openapi(struct request *);
 static void	 h_metrics(struct request *);
 
@@ -59,8 +59,9 @@ static int	 forwarded_for(const char *, char *, size_t);
 const struct route router_routes[] = {
 	{ HTTP_M_GET, "/healthz", AUTH_NONE, h_healthz,
 	    "Liveness: the web process answers" },
-	{ HTTP_M_GET, "/readyz", AUTH_NONE, h_readyz,
-	    "Readiness: the web process serves requests" },
+	{ HTTP_M_GET, "/readyz", AUTH_NONE, api_readyz,
+	    "Readiness: every process runs, ingestion flows, the database "
+	    "reads" },
 	{ HTTP_M_GET, "/openapi.json", AUTH_NONE, h_openapi,
 	    "This document" },
 	{ HTTP_M_GET, "/metrics", AUTH_NONE, h_metrics,
@@ -71,6 +72,33 @@ const struct route router_routes[] = {
 	    "Revoke the bearer token of this request" },
 	{ HTTP_M_GET, ROUTER_API_ROOT "/auth/me", AUTH_ANY, auth_handle_me,
 	    "The user and role of the bearer token" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/events", AUTH_ANY, api_events,
+	    "Search events, newest first, with filters and a cursor" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/events/export", AUTH_ANY, api_export,
+	    "Every matching event as JSON lines, CSV or ECS NDJSON" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/events/{id}", AUTH_ANY, api_event,
+	    "One event" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/apps", AUTH_ANY, api_apps,
+	    "Applications with event counts and first and last seen" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/event-types", AUTH_ANY,
+	    api_event_types, "Event types, of one app with ?app=" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/hosts", AUTH_ANY, api_hosts,
+	    "Hosts with first and last seen and counts by severity" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/hosts/{name}", AUTH_ANY, api_host,
+	    "One host: summary, top event types, recent events" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/stats", AUTH_ANY, api_stats,
+	    "Totals, the last 24 hours by severity, events/s, top apps" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/timeline", AUTH_ANY, api_timeline,
+	    "Event counts per time bucket by severity" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/top", AUTH_ANY, api_top,
+	    "Most frequent values of a field under the event filters" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/stream/events", AUTH_NONE,
+	    stream_events, "Live events (SSE) with the event filters; "
+	    "bearer token in Authorization or access_token" },
+	{ HTTP_M_POST, ROUTER_API_ROOT "/ingest", AUTH_INGEST, ingest_http,
+	    "Store events: a JSON object, an array or JSON lines" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/status", AUTH_ANY, api_status,
+	    "Every process with its pid, uptime and counters" },
 };
 const size_t	 router_nroutes = sizeof(router_routes) /
 		    sizeof(router_routes[0]);
@@ -746,15 +774,6 @@ h_healthz(struct request *req)
 	    sizeof(ok) - 1);
 }
 
-static void
-h_readyz(struct request *req)
-{
-	static const char	 ok[] = "{\"status\":\"ready\"}";
-
-	resp_send(req->conn, 200, "application/json", NULL, ok,
-	    sizeof(ok) - 1);
-}
-
 /* OpenAPI 3.1, from the route table. */
 json_t *
 openapi_document(const char *prefix)
@@ -842,6 +861,7 @@ openapi_document(const char *prefix)
 	    "instance", "type", "string");
 	if (doc == NULL)
 		fatalx("%s: json_pack", __func__);
+	api_openapi(doc);
 	return (doc);
 }
 

@@ -18,6 +18,7 @@
 #include "server.h"
 #include "auth.h"
 #include "live.h"
+#include "api.h"
 
 static json_t	*web_counters(void *);
 static void	 web_stop(void *);
@@ -137,6 +138,7 @@ web(struct proc_ctx *ctx)
 	auth_init(&c);
 	child_seal(&c, htdocs);
 	live_init(ctx);
+	api_init(ctx);
 	server_start();
 	child_run(&c);
 }
