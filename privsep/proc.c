@@ -765,6 +765,8 @@ imsgev_handler(int fd, short events, void *arg)
 	ssize_t		 n;
 	int		 got, verbose;
 
+	/* the event is not persistent: it fired, so it is no longer armed */
+	iev->active = 0;
 	proc_name(ctx, iev->role, iev->instance, peer, sizeof(peer));
 	if (events & EV_WRITE) {
 		if (imsgbuf_write(&iev->ibuf) == -1 && errno != EPIPE)

@@ -229,6 +229,8 @@ child_run(struct child *c)
 	int		 r, i;
 
 	imsgev_add(&ctx->parent);
+	/* messages that came with START are already in our buffer */
+	event_active(&ctx->parent.ev, EV_READ, 0);
 	for (r = 0; r < ctx->nroles; r++)
 		for (i = 0; i < PROC_MAX_INSTANCES; i++)
 			if (ctx->peers[r][i] != NULL)

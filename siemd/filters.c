@@ -29,10 +29,13 @@
 #include <stddef.h>
 
 #include "siemd.h"
+#include "tail_scan.h"
 
 /* Descriptors: peers and a few spare; network roles add connections. */
 #define NOFILE_SMALL	128
 #define NOFILE_NET	(SIEMD_MAX_CONNS + 128)
+/* ingest also holds every tailed file the parent may hand it */
+#define NOFILE_INGEST	(SIEMD_MAX_CONNS + TAIL_MAX_FILES + 128)
 
 /* -------------------------------------------------------------------
  * Groups every child has.
@@ -410,7 +413,7 @@ static const struct sandbox_policy policies[PROC_MAX] = {
 	[PROC_INGEST] = {
 		.role = "ingest",
 		.user = SIEMD_USER,
-		.nofile = NOFILE_NET,
+		.nofile = NOFILE_INGEST,
 		.allow = ingest_allow,
 		.args = ingest_args,
 	},

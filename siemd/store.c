@@ -83,20 +83,25 @@ static const char *store_sql[STMT_MAX] = {
 	    "INSERT OR REPLACE INTO revoked (jti, exp) VALUES (?1, ?2)",
 	[STMT_REVOKED] =
 	    "SELECT jti, exp FROM revoked WHERE exp > ?1",
+	/*
+	 * Retention works in order of arrival (ids grow with received_at):
+	 * an imported old log is kept as long as anything else received
+	 * that day, and each step reads at most one window of ids.
+	 */
 	[STMT_RETAIN_AGE_FTS] =
 	    "INSERT INTO events_fts (events_fts, rowid, message, http_path)"
 	    " SELECT 'delete', id, message, http_path FROM events"
-	    " WHERE ts < ?1 ORDER BY ts, id LIMIT ?2",
+	    " WHERE id < (SELECT min(id) FROM events) + ?2"
+	    " AND received_at < ?1",
 	[STMT_RETAIN_AGE] =
-	    "DELETE FROM events WHERE id IN (SELECT id FROM events"
-	    " WHERE ts < ?1 ORDER BY ts, id LIMIT ?2)",
+	    "DELETE FROM events WHERE id < (SELECT min(id) FROM events) + ?2"
+	    " AND received_at < ?1",
 	[STMT_RETAIN_OLDEST_FTS] =
 	    "INSERT INTO events_fts (events_fts, rowid, message, http_path)"
 	    " SELECT 'delete', id, message, http_path FROM events"
-	    " ORDER BY ts, id LIMIT ?1",
+	    " WHERE id < (SELECT min(id) FROM events) + ?1",
 	[STMT_RETAIN_OLDEST] =
-	    "DELETE FROM events WHERE id IN (SELECT id FROM events"
-	    " ORDER BY ts, id LIMIT ?1)",
+	    "DELETE FROM events WHERE id < (SELECT min(id) FROM events) + ?1",
 };
 
 /*
