@@ -13,7 +13,7 @@ start || { fail start "siemd did not start"; finish; }
 Q() { sql "SELECT count(*) FROM events WHERE message = '$1'"; }
 LOG="logger -n 127.0.0.1 -P $P_SYSLOG"
 
-$LOG -d -t udpapp -p auth.warning "udp 3164 hello" 2>/dev/null
+$LOG -d --rfc3164 -t udpapp -p auth.warning "udp 3164 hello" 2>/dev/null
 check "udp-3164" wait_sql "SELECT count(*) FROM events WHERE message = 'udp 3164 hello'" 1
 check "udp-3164-fields" [ "$(sql "SELECT app, facility, syslog_severity, source_type, host IS NOT NULL FROM events WHERE message = 'udp 3164 hello'")" = "udpapp|4|4|syslog|1" ]
 
@@ -29,7 +29,7 @@ $LOG -T --rfc5424 --octet-count -t tcp5424 "tcp 5424 octet" 2>/dev/null
 check "tcp-5424-octet" wait_sql "SELECT count(*) FROM events WHERE message = 'tcp 5424 octet' AND app = 'tcp5424'" 1
 
 # sshd lines through syslog get their extractor fields
-$LOG -T -t 'sshd[4242]' "Failed password for invalid user admin from 198.51.100.23 port 50122 ssh2" 2>/dev/null
+$LOG -T -t sshd --id=4242 "Failed password for invalid user admin from 198.51.100.23 port 50122 ssh2" 2>/dev/null
 check "sshd-extract" wait_sql "SELECT event_type || ' ' || src_ip || ' ' || user_id || ' ' || outcome FROM events WHERE app = 'sshd' AND pid = 4242" "login_failure 198.51.100.23 admin failure"
 
 # TLS with octet counting
