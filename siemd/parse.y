@@ -41,7 +41,8 @@
 #define CONF_MIN_RCVBUF		(4 * 1024)
 #define CONF_MAX_RCVBUF		(1024 * 1024 * 1024)
 #define CONF_MIN_MAXMSG		256
-#define CONF_MAX_MAXMSG		(SIEMD_MAX_PAYLOAD / 2)
+/* a record and its header must fit one batch to the parser */
+#define CONF_MAX_MAXMSG		(RECORDS_BATCH_MAX - 1024)
 #define CONF_MAX_CONNS		65535
 #define CONF_MAX_IDLE		(7 * 86400)
 #define CONF_MAX_HANDSHAKE	300
@@ -1368,9 +1369,10 @@ listen_add(int api, int line)
 		    "listeners");
 		ok = 0;
 	}
-	if (lcur.maxmsg != -1 && proto != LISTEN_TCP && proto != LISTEN_TLS) {
-		conferr(line, "max message size is only valid for tcp and "
-		    "tls listeners");
+	if (lcur.maxmsg != -1 && proto != LISTEN_TCP && proto != LISTEN_TLS &&
+	    proto != LISTEN_UDP) {
+		conferr(line, "max message size is only valid for syslog "
+		    "listeners");
 		ok = 0;
 	}
 	if ((lcur.maxconns != -1 || lcur.idle != -1) &&
