@@ -376,6 +376,9 @@ api_fts_sanitize(const char *q, char *out, size_t outsz,
 			prefix = 1;
 			tok[--len] = '\0';
 		}
+		if (!neg && strcmp(tok, "AND") == 0 && !prefix &&
+		    s[-1] != '"')
+			continue;	/* what terms do anyway */
 		if (!neg && strcmp(tok, "OR") == 0 && !prefix &&
 		    s[-1] != '"') {
 			if (n == 0 || or_pending || terms[n - 1].negated) {
