@@ -38,6 +38,7 @@
 #define INGEST_HTTP_TIMEOUT	10	/* seconds to wait for the store */
 #define INGEST_HTTP_MAX_ERRORS	100	/* errors listed in an answer */
 #define INGEST_HTTP_MAX_WAIT	256	/* requests waiting at once */
+#define INGEST_HTTP_MAX_QUEUED	(32 * 1024 * 1024)	/* to one parser */
 
 struct ireq {
 	TAILQ_ENTRY(ireq)	 entry;
@@ -328,6 +329,12 @@ ingest_http(struct request *req)
 	}
 	if (iev == NULL) {
 		http_problem(req->conn, 503, "no parser to take the events");
+		return;
+	}
+	/* the store is behind and the parser stopped reading: say so */
+	if (imsgbuf_queued(&iev->ibuf) > INGEST_HTTP_MAX_QUEUED) {
+		http_problem_ex(req->conn, 503, NULL, "the parsers are busy",
+		    "Retry-After: 1\r\n");
 		return;
 	}
 	if ((ir = calloc(1, sizeof(*ir))) == NULL ||

@@ -234,6 +234,17 @@ $C -H "$AUTH" -o "$D/export.ecs" \
 check export-ecs jqf 'has("@timestamp") and
     .http.response.status_code == 503 and .url.path == "/api/v1/checkout"
     and .source.ip == "10.200.0.9"' "$D/export.ecs"
+# more than one page (API_EXPORT_PAGE), read slowly: every event once
+jsonl 4500 1 | sed 's/MoneyControl/bulk/' >"$D/bulk.jsonl"
+ingest "$D/bulk.jsonl"
+check bulk-ingest jqf '.accepted == 4500 and .stored == 4500' \
+    "$D/ingest.b"
+curl -sk --max-time 60 --limit-rate 2M -H "$AUTH" -o "$D/bulk.out" \
+    "$U/events/export?app=bulk"
+check export-pages [ "$(jq -r '.id' "$D/bulk.out" | sort -u | wc -l)" = \
+    4500 ] && [ "$(wc -l <"$D/bulk.out")" = 4500 ]
+$C -H "$AUTH" -o "$D/bulk.csv" "$U/events/export?app=bulk&format=csv"
+check export-csv-pages [ "$(wc -l <"$D/bulk.csv")" = 4501 ]
 get export-bad "/events/export?format=xml"
 check export-format problem export-bad 400
 
