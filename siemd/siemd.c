@@ -34,6 +34,7 @@
 #include "siemd.h"
 #include "control.h"
 #include "tail_scan.h"
+#include "rules_load.h"
 
 const struct proc_role siemd_roles[PROC_MAX] = {
 	[PROC_INGEST] =		{ "ingest",	1 },
@@ -84,6 +85,9 @@ static void		 parent_send_secret(struct proc_ctx *, int,
 			    struct siemd_conf *, const char *, int);
 static void		 parent_prepare_dirs(struct siemd_conf *);
 static void		 parent_shutdown(int);
+static int		 parent_send_rule(const char *, const char *, size_t,
+			    void *);
+static void		 parent_send_rules(struct siemd_conf *);
 static void		 parent_reexec(void);
 static __dead void	 child_main(const char *, const char *);
 
@@ -277,6 +281,7 @@ main(int argc, char *argv[])
 	evtimer_add(&ev_status, &tv);
 
 	tails_start(conf);
+	parent_send_rules(conf);
 
 	/* a child may have died before the signal event existed */
 	raise(SIGCHLD);
@@ -553,6 +558,52 @@ parent_configure(struct siemd_conf *conf)
 		explicit_bzero(s->value, s->len);
 		s->len = 0;
 	}
+}
+
+/* One rule file to the correlate process, which compiles it. */
+static int
+parent_send_rule(const char *path, const char *yaml, size_t len, void *arg)
+{
+	struct proc_child	*pc = arg;
+	struct rule_file	 rf;
+	struct iovec		 iov[3];
+
+	rf.pathlen = strlen(path) + 1;
+	rf.len = len;
+	if (sizeof(rf) + rf.pathlen + len > SIEMD_MAX_PAYLOAD) {
+		log_warnx("%s: too large to load", path);
+		return (-1);
+	}
+	iov[0].iov_base = &rf;
+	iov[0].iov_len = sizeof(rf);
+	iov[1].iov_base = (void *)path;
+	iov[1].iov_len = rf.pathlen;
+	iov[2].iov_base = (void *)yaml;
+	iov[2].iov_len = len;
+	if (imsgev_composev(&pc->iev, IMSG_RULE_FILE, 0, -1, iov, 3) == -1)
+		fatal("%s: compose", __func__);
+	return (0);
+}
+
+/*
+ * The rules directory is read here, by the parent, and shipped whole;
+ * correlate compiles the new set beside the running one and swaps.
+ */
+static void
+parent_send_rules(struct siemd_conf *conf)
+{
+	struct proc_child	*pc;
+	int			 n, errors;
+
+	if (conf->rules == NULL)
+		return;
+	if ((pc = proc_child_of(&env.ps, PROC_CORRELATE, 0)) == NULL)
+		return;
+	n = rules_read(conf->rules, parent_send_rule, pc, &errors);
+	if (imsgev_compose(&pc->iev, IMSG_RULES_DONE, 0, -1, NULL, 0) == -1)
+		fatal("%s: compose", __func__);
+	log_info("rules: %d files from %s%s", n, conf->rules,
+	    errors ? " (some could not be read)" : "");
 }
 
 static int

@@ -103,7 +103,9 @@ enum siemd_proc {
 	X(IMSG_REVOKE,		"web -> store: struct revoke") \
 	X(IMSG_REVOKED_LIST,	"store -> web: NUL-terminated JSON array") \
 	X(IMSG_STATUS_REQ,	"web -> parent: no payload") \
-	X(IMSG_STATUS_ALL,	"parent -> web: NUL-terminated JSON processes")
+	X(IMSG_STATUS_ALL,	"parent -> web: NUL-terminated JSON processes") \
+	X(IMSG_RULE_FILE,	"parent -> correlate: struct rule_file, path, yaml") \
+	X(IMSG_RULES_DONE,	"parent -> correlate: the set is complete")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -213,6 +215,13 @@ struct ingest_ack {
 struct revoke {
 	char		 jti[64];	/* NUL-terminated */
 	int64_t		 exp;		/* epoch seconds */
+};
+
+/* IMSG_RULE_FILE: one rule file, read by the parent. */
+struct rule_file {
+	uint32_t	 pathlen;	/* with its NUL */
+	uint32_t	 len;		/* YAML bytes */
+	/* followed by the path, then len bytes of YAML */
 };
 
 /* IMSG_QUERY: one API read, answered by IMSG_QUERY_DATA chunks. */

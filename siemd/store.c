@@ -164,6 +164,8 @@ struct rollup {
 struct store {
 	struct child	 c;
 	struct imsgev	*web;
+	struct imsgev	*correlate;
+	uint64_t	 detect_dropped;	/* correlate too slow */
 	struct wire_buf	 fwd[STORE_FWD_CHUNKS];	/* this batch, with ids */
 	size_t		 nfwd;
 	struct ingest_ack acks[STORE_MAX_ACKS];
@@ -230,8 +232,9 @@ real_us(void)
 static json_t *
 store_counters(void *arg)
 {
-	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O}",
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O}",
 	    "stored", (json_int_t)st.stored,
+	    "detect_dropped", (json_int_t)st.detect_dropped,
 	    "live_dropped", (json_int_t)st.live_dropped,
 	    "batches", (json_int_t)st.batches,
 	    "retained", (json_int_t)st.retained,
@@ -387,6 +390,13 @@ store_forward(void)
 	size_t	 i;
 
 	for (i = 0; i < st.nfwd; i++) {
+		if (st.fwd[i].count > 0 && st.correlate != NULL &&
+		    imsgev_compose(st.correlate, IMSG_STORED, 0, -1,
+		    st.fwd[i].buf, st.fwd[i].len) == -1) {
+			if (errno != ENOBUFS)
+				fatal("%s: compose", __func__);
+			st.detect_dropped += st.fwd[i].count;
+		}
 		if (st.fwd[i].count > 0 && st.web != NULL &&
 		    imsgev_compose(st.web, IMSG_STORED, 0, -1, st.fwd[i].buf,
 		    st.fwd[i].len) == -1) {
@@ -819,7 +829,13 @@ store(struct proc_ctx *ctx)
 	for (i = 0; i < PROC_MAX_INSTANCES; i++)
 		if ((iev = proc_peer(ctx, PROC_PARSER, i)) != NULL)
 			iev->dispatch = store_dispatch_parser;
-	/* a slow web process loses live updates, never stored events */
+	/*
+	 * Neither a slow web process nor a slow correlate process may
+	 * stall storage: past a bound, what they miss is counted.
+	 */
+	if ((st.correlate = proc_peer(ctx, PROC_CORRELATE, 0)) != NULL)
+		imsgbuf_set_limits(&st.correlate->ibuf, 0, 0,
+		    STORE_FWD_QLIMIT, NULL, NULL);
 	if ((st.web = proc_peer(ctx, PROC_WEB, 0)) != NULL) {
 		imsgbuf_set_limits(&st.web->ibuf, 0, 0, STORE_FWD_QLIMIT,
 		    NULL, NULL);
