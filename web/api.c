@@ -1081,6 +1081,8 @@ api_call_free(struct api_call *call)
 	TAILQ_REMOVE(&api.calls, call, entry);
 	if (call->proc >= 0 && call->proc < PROC_MAX_INSTANCES)
 		api.busy[call->proc]--;
+	if (call->freearg)
+		free(call->arg);
 	free(call->body);
 	json_decref(call->meta);
 	free(call);
@@ -1389,7 +1391,6 @@ done_events(struct api_call *call, int status, const char *detail)
 			free(body);
 		}
 	}
-	free(x);
 }
 
 /*
@@ -1430,6 +1431,7 @@ api_events(struct request *req)
 {
 	struct api_filter	 f;
 	struct events_ctx	*x;
+	struct api_call		*call;
 	int64_t			 limit, before;
 	json_t			*p;
 
@@ -1453,8 +1455,11 @@ api_events(struct request *req)
 	json_object_set_new(p, "format", json_string("json"));
 	if (before != -1)
 		json_object_set_new(p, "before_id", json_integer(before));
-	if (ask(req, QK_EVENTS, p, API_BUDGET_MS, done_events, x) == NULL)
+	if ((call = ask(req, QK_EVENTS, p, API_BUDGET_MS, done_events,
+	    x)) == NULL)
 		free(x);
+	else
+		call->freearg = 1;
 	json_decref(p);
 }
 
@@ -2017,7 +2022,6 @@ done_ready(struct api_call *call, int status, const char *detail)
 			resp_send(c, 200, "application/json", NULL, ok,
 			    sizeof(ok) - 1);
 	}
-	free(why);
 }
 
 /* Answer every request waiting for the status. */
@@ -2065,6 +2069,7 @@ api_status_answer(void)
 			continue;
 		}
 		call->ticket = w->ticket;
+		call->freearg = 1;
 		resp_watch(c, NULL, call_closed, call);
 	}
 	api.nwaiting = 0;

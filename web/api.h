@@ -99,6 +99,7 @@ struct api_call {
 	json_t			*meta;
 	api_done_cb		 done;
 	void			*arg;
+	int			 freearg;	/* free(arg) with the call */
 	uint32_t		 ticket;	/* the request, if any */
 };
 

@@ -262,8 +262,9 @@ stream_keepalive(int fd, short events, void *arg)
 	struct sclient	*sc;
 	static const char ka[] = ": keepalive\n\n";
 
+	/* never inside a replay page, which is written in pieces */
 	TAILQ_FOREACH(sc, &clients, entry)
-		if (resp_queued(sc->conn) < SSE_MAX_QUEUED)
+		if (sc->out == NULL && resp_queued(sc->conn) < SSE_MAX_QUEUED)
 			resp_chunk(sc->conn, ka, sizeof(ka) - 1);
 	evtimer_add(&keepalive_ev, &tv);
 }
