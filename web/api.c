@@ -627,8 +627,9 @@ api_filter_parse(struct api_filter *f, const struct http_param *params,
 			int64_t t;
 
 			if (api_time_parse(v, now, &t) == -1) {
-				*err = "from, to: ISO 8601 (2026-11-03T10:15:02Z)"
-				    " or relative (now, -15m, -24h, -7d)";
+				*err = "from, to: ISO 8601 "
+				    "(2026-11-03T10:15:02Z) or relative "
+				    "(now, -15m, -24h, -7d)";
 				goto fail;
 			}
 			if (name[0] == 'f') {
@@ -966,7 +967,8 @@ api_event_json(const struct event_view *v)
 		int		 n;
 	} cols[] = {
 		{ "id", 'x', 0 }, { "ts", 'x', 1 }, { "received_at", 'x', 2 },
-		{ "source_type", 't', EV_SOURCE_TYPE }, { "host", 't', EV_HOST },
+		{ "source_type", 't', EV_SOURCE_TYPE },
+		{ "host", 't', EV_HOST },
 		{ "app", 't', EV_APP }, { "pid", 'i', EV_PID },
 		{ "facility", 'i', EV_FACILITY },
 		{ "syslog_severity", 'i', EV_SYSLOG_SEVERITY },
@@ -975,7 +977,8 @@ api_event_json(const struct event_view *v)
 		{ "outcome", 't', EV_OUTCOME }, { "message", 't', EV_MESSAGE },
 		{ "request_id", 't', EV_REQUEST_ID },
 		{ "user_id", 't', EV_USER_ID }, { "src_ip", 't', EV_SRC_IP },
-		{ "src_port", 'i', EV_SRC_PORT }, { "dest_ip", 't', EV_DEST_IP },
+		{ "src_port", 'i', EV_SRC_PORT },
+		{ "dest_ip", 't', EV_DEST_IP },
 		{ "dest_port", 'i', EV_DEST_PORT },
 		{ "protocol", 't', EV_PROTOCOL },
 		{ "user_agent", 't', EV_USER_AGENT },

@@ -45,8 +45,9 @@ jqf() {
 }
 # problem NAME STATUS: an RFC 9457 answer with that status
 problem() {
-	[ "$code" = "$2" ] && grep -qi '^content-type: application/problem+json' \
-	    "$D/$1.h" && jqb "$1" ".status == $2 and (.detail | type) == \"string\""
+	[ "$code" = "$2" ] &&
+	    grep -qi '^content-type: application/problem+json' "$D/$1.h" &&
+	    jqb "$1" ".status == $2 and (.detail | type) == \"string\""
 }
 # count PATH: how many events /events returns (limit 1000)
 count() {
@@ -270,7 +271,8 @@ get stats /stats
 check stats jqb stats ".total >= $TOTAL and (.last_24h | has(\"critical\"))
     and (.top_apps | length) > 0 and (.events_per_second | type) ==
     \"number\""
-get timeline "/timeline?from=2026-11-03T09:00:00Z&to=2026-11-03T11:00:00Z&bucket=1h"
+get timeline \
+    "/timeline?from=2026-11-03T09:00:00Z&to=2026-11-03T11:00:00Z&bucket=1h"
 check timeline jqb timeline '(.data | length) == 3 and
     .data[1].total >= 4 and (.data[1] | has("medium"))'
 get timeline-bad "/timeline?bucket=7s"
