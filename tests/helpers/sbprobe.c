@@ -2,8 +2,10 @@
  * sbprobe: seal this process with a role's sandbox, then make one
  * system call or library exercise, for tests/regress/sandbox.sh.
  *
- *	sbprobe [-S kill|trap|off] role call
+ *	sbprobe [-v] [-S kill|trap|off] [-c cert -k key] role call
  *
+ * The chroot directory is made in $TMPDIR (default /tmp) and left
+ * there: the caller points TMPDIR at a directory it removes.
  * Prints "sealed" once sandbox_enter() returned, then "survived" if
  * the call came back.  A call the filter forbids never comes back:
  * the process dies of SIGSYS (kill) or exits 159 naming it (trap).
