@@ -254,9 +254,12 @@ parser_records(const uint8_t *buf, size_t len)
 			json_t *n;
 
 			p.parse_errors++;
-			snprintf(key, sizeof(key), "%c%lld",
-			    rh.kind == SOURCE_FILE ? 'F' :
-			    rh.kind == SOURCE_HTTP ? 'H' : 'L', (long long)rh.id);
+			if (rh.kind == SOURCE_HTTP)
+				strlcpy(key, "H", sizeof(key));
+			else
+				snprintf(key, sizeof(key), "%c%lld",
+				    rh.kind == SOURCE_FILE ? 'F' : 'L',
+				    (long long)rh.id);
 			n = json_object_get(p.per_source, key);
 			json_object_set_new(p.per_source, key,
 			    json_integer(json_integer_value(n) + 1));

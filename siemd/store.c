@@ -523,8 +523,12 @@ count_source(int kind, int64_t id)
 	char	 key[32];
 	json_t	*n;
 
-	snprintf(key, sizeof(key), "%c%lld", kind == SOURCE_FILE ? 'F' :
-	    kind == SOURCE_HTTP ? 'H' : 'L', (long long)id);
+	/* HTTP ingest ids are per request: they are counted as one source */
+	if (kind == SOURCE_HTTP)
+		strlcpy(key, "H", sizeof(key));
+	else
+		snprintf(key, sizeof(key), "%c%lld", kind == SOURCE_FILE ?
+		    'F' : 'L', (long long)id);
 	n = json_object_get(st.per_source, key);
 	json_object_set_new(st.per_source, key,
 	    json_integer(json_integer_value(n) + 1));
