@@ -129,7 +129,7 @@ proc_spawn(struct proc_ctx *ctx, const char *self, char *const extra[])
 	struct proc_child	*pc;
 	char			*argv[32];
 	char			 inst[16];
-	int			 r, i, n, argc, fds[2];
+	int			 r, i, n, e, argc, fds[2];
 	pid_t			 pid;
 
 	n = 0;
@@ -154,10 +154,10 @@ proc_spawn(struct proc_ctx *ctx, const char *self, char *const extra[])
 			argv[argc++] = (char *)ctx->roles[r].name;
 			argv[argc++] = "-I";
 			argv[argc++] = inst;
-			for (; extra != NULL && *extra != NULL &&
+			for (e = 0; extra != NULL && extra[e] != NULL &&
 			    argc < (int)(sizeof(argv) / sizeof(argv[0])) - 1;
-			    extra++)
-				argv[argc++] = *extra;
+			    e++)
+				argv[argc++] = extra[e];
 			argv[argc] = NULL;
 
 			switch (pid = fork()) {

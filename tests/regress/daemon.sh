@@ -9,8 +9,13 @@ require_root
 setup
 PARSERS=2
 write_conf
-start || { fail start "siemd did not start"; finish; }
+start -v || { fail start "siemd did not start"; finish; }
 pass start
+
+# every child got the same flags: each reports its seccomp mode
+for want in ingest parser store query correlate web notify; do
+	check "mode-$SANDBOX/$want" grep -q "sandbox_enter: $want.*seccomp $SANDBOX" "$D/log"
+done
 
 # every configured process, by title
 expect="ingest parser[0] parser[1] store query[0] query[1] correlate web notify"
