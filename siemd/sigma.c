@@ -298,7 +298,6 @@ static int	 detect_eval(const struct sigma_detect *, struct sigma_event *,
 		    json_t *, int *);
 static struct sigma_rule *set_lookup(const struct sigma_set *, const char *,
 		    const struct sigma_rule *);
-static int	 corr_depth(const struct sigma_rule *, int);
 static json_t	*jstrn(const char *, size_t);
 
 static char *
@@ -2830,28 +2829,6 @@ sigma_set_find(const struct sigma_set *set, const char *ref)
 	return (set_lookup(set, ref, NULL));
 }
 
-/* Length of the longest correlation chain under r; -1 on a cycle. */
-static int
-corr_depth(const struct sigma_rule *r, int depth)
-{
-	size_t	 i;
-	int	 d, max = 0;
-
-	if (depth > SIGMA_MAX_CORR_CHAIN)
-		return (-1);
-	if (r->kind != SIGMA_CORRELATION || r->corr == NULL)
-		return (0);
-	for (i = 0; i < r->corr->nrules; i++) {
-		if (r->corr->refs[i] == NULL)
-			continue;
-		if ((d = corr_depth(r->corr->refs[i], depth + 1)) == -1)
-			return (-1);
-		if (d + 1 > max)
-			max = d + 1;
-	}
-	return (max);
-}
-
 /*
  * Resolve the references of correlations and filters, and index the
  * loaded rules by logsource.  Returns the number of loaded rules.
@@ -2862,6 +2839,8 @@ sigma_set_compile(struct sigma_set *set)
 	struct sigma_rule	*r, *t, ***b;
 	struct sigma_rule	**nf;
 	size_t			 i, j, pass, loaded = 0, idx;
+	size_t			*depth;
+	int			 changed;
 
 	/* filters attach to the rules they name */
 	for (i = 0; i < set->n; i++) {
@@ -2909,10 +2888,39 @@ sigma_set_compile(struct sigma_set *set)
 				    "unknown rule '%.64s'", r->corr->rules[j]);
 				break;
 			}
-		if (r->state != SIGMA_INVALID && corr_depth(r, 0) == -1)
-			rule_invalid(r, "correlation chain deeper than %d or "
-			    "circular", SIGMA_MAX_CORR_CHAIN);
 	}
+	/*
+	 * Chains: depth of each correlation by relaxation, at most
+	 * SIGMA_MAX_CORR_CHAIN + 1 passes over the edges; whatever still
+	 * grows after that is too deep or circular.
+	 */
+	if ((depth = calloc(set->n + 1, sizeof(*depth))) == NULL)
+		fatal("%s: calloc", __func__);
+	for (i = 0; i < set->n; i++)
+		set->r[i]->index = i;
+	for (pass = 0, changed = 1; changed &&
+	    pass <= SIGMA_MAX_CORR_CHAIN + 1; pass++) {
+		changed = 0;
+		for (i = 0; i < set->n; i++) {
+			r = set->r[i];
+			if (r->kind != SIGMA_CORRELATION ||
+			    r->state == SIGMA_INVALID)
+				continue;
+			for (j = 0; j < r->corr->nrules; j++) {
+				t = r->corr->refs[j];
+				if (t != NULL && depth[t->index] + 1 >
+				    depth[i]) {
+					depth[i] = depth[t->index] + 1;
+					changed = 1;
+				}
+			}
+		}
+	}
+	for (i = 0; i < set->n; i++)
+		if (depth[i] > SIGMA_MAX_CORR_CHAIN)
+			rule_invalid(set->r[i], "correlation chain deeper "
+			    "than %d or circular", SIGMA_MAX_CORR_CHAIN);
+	free(depth);
 	for (pass = 0; pass <= SIGMA_MAX_CORR_CHAIN; pass++)
 		for (i = 0; i < set->n; i++) {
 			r = set->r[i];

@@ -178,6 +178,7 @@ struct sigma_rule {
 	/* where it came from */
 	char			*path;
 	int			 doc;		/* document, from 0 */
+	size_t			 index;		/* in its set */
 	enum sigma_kind		 kind;
 	enum sigma_state	 state;
 	char			 reason[SIGMA_REASON_LEN];
