@@ -55,6 +55,10 @@ check "broken-sd-parse-error" wait_sql "SELECT count(*) FROM events WHERE event_
 printf '99999999 <13>huge\n' | timeout 5 nc -q1 127.0.0.1 $P_SYSLOG 2>/dev/null
 $LOG -T -t after "good after huge count" 2>/dev/null
 check "huge-octet-count-survived" wait_sql "SELECT count(*) FROM events WHERE message = 'good after huge count'" 1
+{ head -c 10485760 /dev/zero | tr '\0' 'y'; echo; echo "<13>Nov 22 10:00:00 h after: good after 10 MB"; } |
+    timeout 20 nc -q1 127.0.0.1 $P_SYSLOG 2>/dev/null
+check "10mb-line-then-good" wait_sql "SELECT count(*) FROM events WHERE message = 'good after 10 MB'" 1
+check "10mb-line-stored-truncated" [ "$(sql "SELECT count(*) FROM events WHERE raw LIKE 'yyyyyyyy%' AND data_json LIKE '%truncated%'")" = 1 ]
 check "daemon-alive" kill -0 "$PID"
 
 "$SIEMCTL" -s "$SOCK" show sources >"$D/sources"

@@ -37,11 +37,26 @@ printf ',"app":"MoneyControl"}\n' >>"$F"
 check "partial-completed" wait_sql "$Q" 181
 check "partial-stored-whole" [ "$(sql "SELECT count(*) FROM events WHERE message = 'partial line'")" = 1 ]
 
+# bad input in a file: invalid JSON and a 10 MB line are stored (as a
+# parse error, and truncated), the next good line still arrives
+printf '{"message": "broken json", "seq": \n' >>"$F"
+head -c 10485760 /dev/zero | tr '\0' 'x' >>"$F"
+echo >>"$F"
+jsonl 1 700000 >>"$F"
+check "invalid-json-stored" wait_sql "SELECT count(*) FROM events WHERE event_type = 'parse_error' AND raw LIKE '%broken json%'" 1
+check "invalid-json-reason" [ "$(sql "SELECT json_extract(data_json, '\$.parse_error') IS NOT NULL FROM events WHERE raw LIKE '%broken json%'")" = 1 ]
+check "huge-line-then-good" wait_sql "SELECT count(*) FROM events WHERE json_extract(data_json, '\$.seq') = 700000" 1
+check "huge-line-stored-truncated" [ "$(sql "SELECT count(*) FROM events WHERE source_file = '$F' AND length(raw) >= 60000 AND length(raw) <= 70000 AND data_json LIKE '%truncated%'")" = 1 ]
+"$SIEMCTL" -s "$SOCK" show sources >"$D/sources"
+check "huge-line-counted" grep -q "dropped_oversize=[1-9]" "$D/sources"
+check "parse-error-counted" grep -q "file .*app.jsonl.*parse_errors=[1-9]" "$D/sources"
+base=$(sql "$Q")
+
 # rotation: the old file is drained, the new one read from the start
 mv "$F" "$F.1"
 jsonl 5 200000 >>"$F.1"
 jsonl 10 300000 >"$F"
-check "rotation-new-file" wait_sql "$Q" 196
+check "rotation-new-file" wait_sql "$Q" $((base - 181 + 196))
 check "rotation-old-drained" wait_sql "SELECT count(*) FROM events WHERE json_extract(data_json, '\$.seq') BETWEEN 200000 AND 200004" 5
 
 # truncation: read again from offset 0
