@@ -105,7 +105,9 @@ enum siemd_proc {
 	X(IMSG_STATUS_REQ,	"web -> parent: no payload") \
 	X(IMSG_STATUS_ALL,	"parent -> web: NUL-terminated JSON processes") \
 	X(IMSG_RULE_FILE,	"parent -> correlate: struct rule_file, path, yaml") \
-	X(IMSG_RULES_DONE,	"parent -> correlate: the set is complete")
+	X(IMSG_RULES_DONE,	"parent -> correlate: the set is complete") \
+	X(IMSG_ALERT,		"correlate -> store: NUL-terminated JSON alert") \
+	X(IMSG_ALERT_STORED,	"store -> web: NUL-terminated JSON alert with id")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,

@@ -24,7 +24,7 @@
 #define STORE_RETENTION_STEP	1000	/* rows deleted per step */
 #define STORE_RETENTION_EVERY	1	/* seconds between steps */
 #define STORE_MAX_FILES_BATCH	1024	/* distinct files in one batch */
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_FWD_CHUNK		(512 * 1024)	/* bytes per IMSG_STORED */
 #define STORE_FWD_CHUNKS	32		/* then commit early */
 #define STORE_FWD_QLIMIT	(64 * 1024 * 1024)
@@ -41,6 +41,9 @@ enum store_stmt {
 	STMT_ROLLUP,
 	STMT_REVOKE,
 	STMT_REVOKED,
+	STMT_ALERT_UPSERT,
+	STMT_ALERT_GET,
+	STMT_ALERT_HISTORY,
 	STMT_RETAIN_AGE_FTS,
 	STMT_RETAIN_AGE,
 	STMT_RETAIN_OLDEST_FTS,
@@ -88,6 +91,31 @@ static const char *store_sql[STMT_MAX] = {
 	 * an imported old log is kept as long as anything else received
 	 * that day, and each step reads at most one window of ids.
 	 */
+	/*
+	 * One row per (rule, group, window): a correlation that keeps
+	 * firing in its suppression window updates the same alert.
+	 */
+	[STMT_ALERT_UPSERT] =
+	    "INSERT INTO alerts (key, rule_id, title, author, description,"
+	    " level, severity, tags, group_key, first_seen, last_seen, count,"
+	    " event_ids, events_total, status, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    " ?14, 'new', ?15, ?15)"
+	    " ON CONFLICT (key) DO UPDATE SET"
+	    " last_seen = max(last_seen, excluded.last_seen),"
+	    " first_seen = min(first_seen, excluded.first_seen),"
+	    " count = count + excluded.count,"
+	    " events_total = events_total + excluded.events_total,"
+	    " event_ids = (SELECT json_group_array(value) FROM (SELECT value"
+	    "  FROM (SELECT value FROM json_each(alerts.event_ids) UNION"
+	    "  SELECT value FROM json_each(excluded.event_ids))"
+	    "  ORDER BY value LIMIT 100)),"
+	    " updated_at = excluded.updated_at",
+	[STMT_ALERT_GET] =
+	    "SELECT id, status, assignee, created_at FROM alerts WHERE key = ?1",
+	[STMT_ALERT_HISTORY] =
+	    "INSERT INTO alert_history (alert_id, at, who, action, from_status,"
+	    " to_status, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_RETAIN_AGE_FTS] =
 	    "INSERT INTO events_fts (events_fts, rowid, message, http_path)"
 	    " SELECT 'delete', id, message, http_path FROM events"
@@ -150,6 +178,42 @@ static const char store_schema_v2[] =
 	"CREATE TABLE revoked (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)"
 	" WITHOUT ROWID;";
 
+/*
+ * Version 3: alerts, their notes and history, silences and the
+ * allow-list.  An alert keeps the rule's author (the Sigma licence
+ * asks for it) and at most 100 event ids (the upsert's LIMIT), with
+ * the total beside them.
+ */
+static const char store_schema_v3[] =
+	"CREATE TABLE alerts ("
+	" id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+	" rule_id TEXT NOT NULL, title TEXT, author TEXT, description TEXT,"
+	" level TEXT, severity TEXT NOT NULL, tags TEXT, group_key TEXT,"
+	" first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+	" count INTEGER NOT NULL, event_ids TEXT NOT NULL,"
+	" events_total INTEGER NOT NULL, status TEXT NOT NULL,"
+	" assignee TEXT, created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE INDEX alerts_status ON alerts (status, updated_at);"
+	"CREATE INDEX alerts_rule ON alerts (rule_id, updated_at);"
+	"CREATE INDEX alerts_severity ON alerts (severity, updated_at);"
+	"CREATE TABLE alert_notes ("
+	" id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL,"
+	" at INTEGER NOT NULL, who TEXT NOT NULL, note TEXT NOT NULL);"
+	"CREATE INDEX alert_notes_alert ON alert_notes (alert_id, id);"
+	"CREATE TABLE alert_history ("
+	" id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL,"
+	" at INTEGER NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,"
+	" from_status TEXT, to_status TEXT, note TEXT);"
+	"CREATE INDEX alert_history_alert ON alert_history (alert_id, id);"
+	"CREATE TABLE silences ("
+	" id INTEGER PRIMARY KEY, rule_id TEXT, group_key TEXT,"
+	" reason TEXT NOT NULL, owner TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+	"CREATE TABLE allowlist ("
+	" id INTEGER PRIMARY KEY, cidr TEXT NOT NULL, comment TEXT,"
+	" owner TEXT NOT NULL, created_at INTEGER NOT NULL);";
+
 struct file_mark {
 	int64_t		 file_id;
 	int64_t		 offset;
@@ -166,6 +230,8 @@ struct store {
 	struct imsgev	*web;
 	struct imsgev	*correlate;
 	uint64_t	 detect_dropped;	/* correlate too slow */
+	uint64_t	 alerts_created;
+	uint64_t	 alerts_updated;
 	struct wire_buf	 fwd[STORE_FWD_CHUNKS];	/* this batch, with ids */
 	size_t		 nfwd;
 	struct ingest_ack acks[STORE_MAX_ACKS];
@@ -232,8 +298,10 @@ real_us(void)
 static json_t *
 store_counters(void *arg)
 {
-	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O}",
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O}",
 	    "stored", (json_int_t)st.stored,
+	    "alerts_created", (json_int_t)st.alerts_created,
+	    "alerts_updated", (json_int_t)st.alerts_updated,
 	    "detect_dropped", (json_int_t)st.detect_dropped,
 	    "live_dropped", (json_int_t)st.live_dropped,
 	    "batches", (json_int_t)st.batches,
@@ -299,6 +367,13 @@ store_open(void)
 		store_exec("INSERT INTO schema_version VALUES (2)");
 		store_exec("COMMIT");
 		log_info("database schema migrated to version 2");
+	}
+	if (version < 3) {
+		store_exec("BEGIN");
+		store_exec(store_schema_v3);
+		store_exec("INSERT INTO schema_version VALUES (3)");
+		store_exec("COMMIT");
+		log_info("database schema migrated to version 3");
 	}
 
 	for (i = 0; i < STMT_MAX; i++)
@@ -670,6 +745,139 @@ store_register(struct imsgev *iev, struct imsg *imsg)
 		fatal("%s: compose", __func__);
 }
 
+static const char *
+js_str(json_t *js, const char *key)
+{
+	return (json_string_value(json_object_get(js, key)));
+}
+
+static void
+bind_js(sqlite3_stmt *s, int col, json_t *js, const char *key)
+{
+	const char	*v = js_str(js, key);
+
+	if (v == NULL)
+		sqlite3_bind_null(s, col);
+	else
+		sqlite3_bind_text(s, col, v, -1, SQLITE_TRANSIENT);
+}
+
+/*
+ * An alert from correlate: inserted, or merged into the alert of the
+ * same key (rule, group and window).  It is written at once and then
+ * announced to the web process for live streams.
+ */
+static int
+store_alert(const char *text)
+{
+	sqlite3_stmt	*s = st.stmt[STMT_ALERT_UPSERT];
+	json_t		*js, *ids, *tags, *out;
+	char		*idtext, *tagtext, *announce;
+	int64_t		 now = real_us(), id;
+	int		 created;
+
+	if ((js = json_loads(text, 0, NULL)) == NULL || !json_is_object(js) ||
+	    js_str(js, "key") == NULL || js_str(js, "rule_id") == NULL ||
+	    js_str(js, "severity") == NULL ||
+	    !json_is_integer(json_object_get(js, "first_seen")) ||
+	    !json_is_integer(json_object_get(js, "last_seen"))) {
+		json_decref(js);
+		return (-1);
+	}
+	store_commit();
+	ids = json_object_get(js, "event_ids");
+	tags = json_object_get(js, "tags");
+	idtext = json_is_array(ids) ? json_dumps(ids, JSON_COMPACT) :
+	    strdup("[]");
+	tagtext = json_is_array(tags) ? json_dumps(tags, JSON_COMPACT) :
+	    strdup("[]");
+	if (idtext == NULL || tagtext == NULL)
+		fatal("%s: json_dumps", __func__);
+
+	/* created or updated: the row tells, read before the upsert */
+	sqlite3_bind_text(st.stmt[STMT_ALERT_GET], 1, js_str(js, "key"), -1,
+	    SQLITE_TRANSIENT);
+	created = sqlite3_step(st.stmt[STMT_ALERT_GET]) != SQLITE_ROW;
+	sqlite3_reset(st.stmt[STMT_ALERT_GET]);
+
+	store_step(STMT_BEGIN);
+	bind_js(s, 1, js, "key");
+	bind_js(s, 2, js, "rule_id");
+	bind_js(s, 3, js, "title");
+	bind_js(s, 4, js, "author");
+	bind_js(s, 5, js, "description");
+	bind_js(s, 6, js, "level");
+	bind_js(s, 7, js, "severity");
+	sqlite3_bind_text(s, 8, tagtext, -1, SQLITE_TRANSIENT);
+	bind_js(s, 9, js, "group_key");
+	sqlite3_bind_int64(s, 10, json_integer_value(json_object_get(js,
+	    "first_seen")));
+	sqlite3_bind_int64(s, 11, json_integer_value(json_object_get(js,
+	    "last_seen")));
+	sqlite3_bind_int64(s, 12, json_is_integer(json_object_get(js,
+	    "count")) ? json_integer_value(json_object_get(js, "count")) : 1);
+	sqlite3_bind_text(s, 13, idtext, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 14, json_is_array(ids) ? json_array_size(ids) :
+	    0);
+	sqlite3_bind_int64(s, 15, now);
+	store_step(STMT_ALERT_UPSERT);
+
+	sqlite3_bind_text(st.stmt[STMT_ALERT_GET], 1, js_str(js, "key"), -1,
+	    SQLITE_TRANSIENT);
+	if (sqlite3_step(st.stmt[STMT_ALERT_GET]) != SQLITE_ROW)
+		fatalx("%s: alert vanished", __func__);
+	id = sqlite3_column_int64(st.stmt[STMT_ALERT_GET], 0);
+	sqlite3_reset(st.stmt[STMT_ALERT_GET]);
+	if (created) {
+		s = st.stmt[STMT_ALERT_HISTORY];
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_bind_text(s, 3, "siemd", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, "created", -1, SQLITE_STATIC);
+		sqlite3_bind_null(s, 5);
+		sqlite3_bind_text(s, 6, "new", -1, SQLITE_STATIC);
+		sqlite3_bind_null(s, 7);
+		store_step(STMT_ALERT_HISTORY);
+		st.alerts_created++;
+	} else
+		st.alerts_updated++;
+	store_step(STMT_COMMIT);
+	free(idtext);
+	free(tagtext);
+
+	out = json_deep_copy(js);
+	json_object_set_new(out, "id", json_integer(id));
+	json_object_set_new(out, "created", json_boolean(created));
+	if (st.web != NULL && (announce = json_dumps(out, JSON_COMPACT)) !=
+	    NULL) {
+		if (strlen(announce) + 1 <= SIEMD_MAX_PAYLOAD &&
+		    imsgev_compose(st.web, IMSG_ALERT_STORED, 0, -1, announce,
+		    strlen(announce) + 1) == -1 && errno != ENOBUFS)
+			fatal("%s: compose", __func__);
+		free(announce);
+	}
+	json_decref(out);
+	json_decref(js);
+	return (0);
+}
+
+static int
+store_dispatch_correlate(struct imsgev *iev, struct imsg *imsg)
+{
+	const char	*text;
+
+	switch (imsg->hdr.type) {
+	case IMSG_ALERT:
+		if (imsg_get_string(imsg, &text) == -1 ||
+		    store_alert(text) == -1)
+			return (-1);
+		break;
+	default:
+		return (-1);
+	}
+	return (0);
+}
+
 /* Revocations are written at once: a logout must not be lost. */
 static int
 store_dispatch_web(struct imsgev *iev, struct imsg *imsg)
@@ -837,9 +1045,11 @@ store(struct proc_ctx *ctx)
 	 * Neither a slow web process nor a slow correlate process may
 	 * stall storage: past a bound, what they miss is counted.
 	 */
-	if ((st.correlate = proc_peer(ctx, PROC_CORRELATE, 0)) != NULL)
+	if ((st.correlate = proc_peer(ctx, PROC_CORRELATE, 0)) != NULL) {
 		imsgbuf_set_limits(&st.correlate->ibuf, 0, 0,
 		    STORE_FWD_QLIMIT, NULL, NULL);
+		st.correlate->dispatch = store_dispatch_correlate;
+	}
 	if ((st.web = proc_peer(ctx, PROC_WEB, 0)) != NULL) {
 		imsgbuf_set_limits(&st.web->ibuf, 0, 0, STORE_FWD_QLIMIT,
 		    NULL, NULL);

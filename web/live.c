@@ -19,11 +19,13 @@
 
 void	(*live_event_hook)(const struct event_view *);
 void	(*live_ack_hook)(uint32_t, uint32_t);
+void	(*live_alert_hook)(json_t *);
 
 static uint64_t	 live_events;
 static uint64_t	 live_batches;
 static int64_t	 live_last_id;
 static uint64_t	 live_audit_lost;
+static uint64_t	 live_alerts;
 
 static struct proc_ctx	*live_ctx;
 static int		 live_parser;	/* round robin */
@@ -67,6 +69,19 @@ live_dispatch_store(struct imsgev *iev, struct imsg *imsg)
 			return (-1);
 		}
 		json_decref(list);
+		break;
+	}
+	case IMSG_ALERT_STORED: {
+		const char	*text;
+		json_t		*alert;
+
+		if (imsg_get_string(imsg, &text) == -1 ||
+		    (alert = json_loads(text, 0, NULL)) == NULL)
+			return (-1);
+		live_alerts++;
+		if (live_alert_hook != NULL)
+			live_alert_hook(alert);
+		json_decref(alert);
 		break;
 	}
 	case IMSG_INGEST_ACK:
@@ -167,7 +182,8 @@ live_init(struct proc_ctx *ctx)
 json_t *
 live_counters(void)
 {
-	return (json_pack("{s:I,s:I,s:I,s:I}",
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I}",
+	    "alerts", (json_int_t)live_alerts,
 	    "audit_lost", (json_int_t)live_audit_lost,
 	    "live_events", (json_int_t)live_events,
 	    "live_batches", (json_int_t)live_batches,

@@ -12,6 +12,8 @@ struct event_view;
 
 /* Called for every committed event; set by the stream code. */
 extern void	(*live_event_hook)(const struct event_view *);
+/* Called for every alert created or updated (JSON, with its id). */
+extern void	(*live_alert_hook)(json_t *);
 /* Called when events of an HTTP ingest request are committed. */
 extern void	(*live_ack_hook)(uint32_t, uint32_t);
 
