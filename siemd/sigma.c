@@ -290,7 +290,7 @@ static unsigned int fm_score(struct sigma_fm *);
 static int	 lits_pass(const struct sigma_detect *, struct sigma_event *);
 static int	 value_match(const struct sigma_value *,
 		    const struct sigma_fm *, struct sigma_event *, const char *,
-		    size_t, int);
+		    size_t, int, const char *);
 static int	 fm_eval(const struct sigma_fm *, struct sigma_event *,
 		    json_t *);
 static int	 search_eval(void *, size_t);
@@ -2732,7 +2732,7 @@ lits_pass(const struct sigma_detect *d, struct sigma_event *se)
 {
 	const struct sigma_lit	*l;
 	const struct sigma_fm	*last = NULL;
-	const char		*p = NULL;
+	const char		*p = NULL, *lp = NULL;
 	size_t			 i, t, len = 0;
 	int			 have = 0;
 
@@ -2744,18 +2744,26 @@ lits_pass(const struct sigma_detect *d, struct sigma_event *se)
 			/* one value per field, fetched once */
 			if (l->fm != last) {
 				last = l->fm;
-				have = sigma_event_get(se, &l->fm->t[0], &p,
-				    &len);
+				if ((have = sigma_event_get(se, &l->fm->t[0],
+				    &p, &len)))
+					lp = sigma_event_lower(se,
+					    &l->fm->t[0], p, len);
 			}
-			if (have && ci_memmem(p, len, l->s, l->len) != NULL)
+			if (have && (lp != NULL ? memmem(lp, len, l->s,
+			    l->len) != NULL : ci_memmem(p, len, l->s,
+			    l->len) != NULL))
 				return (1);
 			continue;
 		}
 		last = NULL;
-		for (t = 0; t < l->fm->nt; t++)
-			if (sigma_event_get(se, &l->fm->t[t], &p, &len) &&
-			    ci_memmem(p, len, l->s, l->len) != NULL)
+		for (t = 0; t < l->fm->nt; t++) {
+			if (!sigma_event_get(se, &l->fm->t[t], &p, &len))
+				continue;
+			lp = sigma_event_lower(se, &l->fm->t[t], p, len);
+			if (lp != NULL ? memmem(lp, len, l->s, l->len) !=
+			    NULL : ci_memmem(p, len, l->s, l->len) != NULL)
 				return (1);
+		}
 	}
 	return (0);
 }
@@ -3035,7 +3043,8 @@ sigma_corr_type_name(enum sigma_corr_type t)
 
 static int
 value_match(const struct sigma_value *v, const struct sigma_fm *fm,
-    struct sigma_event *se, const char *p, size_t len, int present)
+    struct sigma_event *se, const char *p, size_t len, int present,
+    const char *lp)
 {
 	char		 buf[SIGMA_REF_BUF], *copy = NULL;
 	const char	*q;
@@ -3049,6 +3058,8 @@ value_match(const struct sigma_value *v, const struct sigma_fm *fm,
 		return (0);
 	switch (v->kind) {
 	case V_PAT:
+		if (lp != NULL && v->shape == P_CONTAINS && !v->cased)
+			return (memmem(lp, len, v->lit, v->litlen) != NULL);
 		return (pat_match(v, p, len));
 	case V_RE:
 		return (pcre2_match(v->re, (PCRE2_SPTR)p, len, 0, 0, v->md,
@@ -3099,7 +3110,7 @@ value_match(const struct sigma_value *v, const struct sigma_fm *fm,
 static int
 fm_eval(const struct sigma_fm *fm, struct sigma_event *se, json_t *why)
 {
-	const char	*p = NULL;
+	const char	*p = NULL, *lp = NULL;
 	size_t		 len = 0, g, i, t;
 	int		 present = 0, gm, rv, any = 0;
 	json_t		*jm = NULL, *jf;
@@ -3114,18 +3125,22 @@ fm_eval(const struct sigma_fm *fm, struct sigma_event *se, json_t *why)
 		rv = present == fm->exists;
 		goto done;
 	}
-	if (fm->nt == 1)
-		present = sigma_event_get(se, &fm->t[0], &p, &len);
+	if (fm->nt == 1 && (present = sigma_event_get(se, &fm->t[0], &p,
+	    &len)))
+		lp = sigma_event_lower(se, &fm->t[0], p, len);
 	rv = fm->all ? 1 : 0;
 	for (g = 0; g < fm->ngroups; g++) {
 		gm = 0;
 		for (t = 0; t < fm->nt && !gm; t++) {
-			if (fm->nt > 1)
+			if (fm->nt > 1) {
 				present = sigma_event_get(se, &fm->t[t], &p,
 				    &len);
+				lp = present ? sigma_event_lower(se, &fm->t[t],
+				    p, len) : NULL;
+			}
 			for (i = fm->gstart[g]; i < fm->gstart[g + 1]; i++)
 				if (value_match(&fm->v[i], fm, se, p, len,
-				    present)) {
+				    present, lp)) {
 					gm = 1;
 					if (jm != NULL)
 						json_array_append_new(jm,

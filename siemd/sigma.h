@@ -233,6 +233,7 @@ struct sigma_event {
 	int			 ts_done;
 	char			 scratch[64];
 	char			*dump;		/* data_json array/object */
+	char			*lower[EV_TEXT_MAX];	/* lower-case copies */
 };
 
 /* sigma_map.c */
@@ -330,6 +331,8 @@ const char	*sigma_target_name(const struct sigma_target *, char *,
 int		 sigma_event_get(struct sigma_event *,
 		    const struct sigma_target *, const char **, size_t *);
 void		 sigma_target_free(struct sigma_target *);
+const char	*sigma_event_lower(struct sigma_event *,
+		    const struct sigma_target *, const char *, size_t);
 
 /* Internal: a small YAML tree (sigma.c), shared with sigma_map.c. */
 enum sigma_ytype {

@@ -8,6 +8,7 @@
  * struct siem_event or from a packed event_view.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -787,10 +788,39 @@ sigma_event_from_view(struct sigma_event *se, const struct event_view *v)
 void
 sigma_event_done(struct sigma_event *se)
 {
+	int	 i;
+
+	for (i = 0; i < EV_TEXT_MAX; i++)
+		free(se->lower[i]);
 	json_decref(se->data);
 	free(se->uri);
 	free(se->dump);
 	memset(se, 0, sizeof(*se));
+}
+
+/*
+ * A lower-case copy of a text column's value p/len (from
+ * sigma_event_get), made once per event, so that case-insensitive
+ * substring searches can use memmem(3).  NULL for other targets.
+ */
+const char *
+sigma_event_lower(struct sigma_event *se, const struct sigma_target *t,
+    const char *p, size_t len)
+{
+	size_t	 i;
+	char	*l;
+
+	if (t->kind != SIGMA_T_TEXT)
+		return (NULL);
+	if ((l = se->lower[t->idx]) == NULL) {
+		if ((l = malloc(len + 1)) == NULL)
+			fatal("%s: malloc", __func__);
+		for (i = 0; i < len; i++)
+			l[i] = (char)tolower((unsigned char)p[i]);
+		l[len] = '\0';
+		se->lower[t->idx] = l;
+	}
+	return (l);
 }
 
 static const char *

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,8 @@ struct hits {
 };
 
 static const char	*corpus;
+static uint64_t		 match_ns;	/* time in sigma_match() */
+static uint64_t		 match_events;
 
 static char	*slurp(const char *, size_t *);
 static int	 walk(const char *, char **, int *, int);
@@ -187,6 +190,18 @@ tally(struct sigma_set *set, const char *label, int *loaded, int *skipped,
 		printf("#   %3d  %s\n", rc[j].n, rc[j].reason);
 }
 
+static int
+loaded_rules(struct sigma_set *set)
+{
+	struct sigma_rule	*r;
+	size_t			 i;
+	int			 n = 0;
+
+	for (i = 0; (r = sigma_set_rule(set, i)) != NULL; i++)
+		n += r->state == SIGMA_LOADED;
+	return (n);
+}
+
 static void
 on_hit(const struct sigma_rule *r, void *arg)
 {
@@ -206,6 +221,7 @@ match_line(struct sigma_set *set, const char *line, const char *app,
 	struct siem_event	 ev;
 	struct sigma_event	 se;
 	struct hits		 h;
+	struct timespec		 t0, t1;
 
 	memset(&hint, 0, sizeof(hint));
 	hint.format = fmt;
@@ -219,7 +235,12 @@ match_line(struct sigma_set *set, const char *line, const char *app,
 	memset(&h, 0, sizeof(h));
 	h.want = want;
 	sigma_event_from_event(&se, &ev);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	sigma_match(set, &se, on_hit, &h);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	match_ns += (t1.tv_sec - t0.tv_sec) * 1000000000ULL + t1.tv_nsec -
+	    t0.tv_nsec;
+	match_events++;
 	sigma_event_done(&se);
 	event_clear(&ev);
 	return (want == NULL ? h.n : h.found);
@@ -553,7 +574,34 @@ test_real_matches(struct sigma_set *set)
 	}
 	CHECK_INT(lines, 2000);
 	CHECK_INT(hits, 0);
-	printf("# OpenSSH_2k.log: %d lines, %d hits\n", lines, hits);
+	printf("# OpenSSH_2k.log: %d lines, %d hits, %.2f us per event in "
+	    "sigma_match with %d rules\n", lines, hits, match_events ?
+	    match_ns / 1000.0 / match_events : 0.0, loaded_rules(set));
+	TEST_END();
+
+	TEST_BEGIN("corpus-nginx-access-real");
+	snprintf(path, sizeof(path), "%s/elastic-beats/nginx_access_test.log",
+	    corpus);
+	lines = hits = 0;
+	if ((buf = slurp(path, &len)) != NULL) {
+		for (p = buf; *p != '\0'; p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL)
+				nl = p + strlen(p);
+			*nl = '\0';
+			if (*p != '\0') {
+				lines++;
+				hits += match_line(set, p, NULL,
+				    FORMAT_ACCESS, NULL);
+			}
+			if (nl == buf + len)
+				break;
+		}
+		free(buf);
+	}
+	CHECK(lines > 0);
+	/* ordinary browsing: no web rule fires */
+	CHECK_INT(hits, 0);
+	printf("# nginx_access_test.log: %d lines, %d hits\n", lines, hits);
 	TEST_END();
 
 	TEST_BEGIN("corpus-sudo-cve-2019-14287");
