@@ -35,6 +35,7 @@
 #include "control.h"
 #include "tail_scan.h"
 #include "rules_load.h"
+#include "sigma.h"
 
 const struct proc_role siemd_roles[PROC_MAX] = {
 	[PROC_INGEST] =		{ "ingest",	1 },
@@ -88,6 +89,9 @@ static void		 parent_shutdown(int);
 static int		 parent_send_rule(const char *, const char *, size_t,
 			    void *);
 static void		 parent_send_rules(struct siemd_conf *);
+static int		 check_rule_file(const char *, const char *, size_t,
+			    void *);
+static void		 check_rules(struct siemd_conf *);
 static void		 parent_reexec(void);
 static __dead void	 child_main(const char *, const char *);
 
@@ -197,6 +201,7 @@ main(int argc, char *argv[])
 	if (env.noaction) {
 		if (env.verbose)
 			conf_dump(conf);
+		check_rules(conf);
 		printf("configuration OK\n");
 		conf_free(conf);
 		exit(0);
@@ -297,6 +302,57 @@ main(int argc, char *argv[])
 	/* not reached: parent_shutdown() exits */
 	(void)errstr;
 	return (0);
+}
+
+static int
+check_rule_file(const char *path, const char *yaml, size_t len, void *arg)
+{
+	return (sigma_set_add_file(arg, path, yaml, len) == -1 ? -1 : 0);
+}
+
+/*
+ * siemd -n compiles the rules the way correlate will: every rule that
+ * cannot be used is named with its reason, then one summary line.
+ */
+static void
+check_rules(struct siemd_conf *conf)
+{
+	struct sigma_map	*map;
+	struct sigma_set	*set;
+	struct sigma_rule	*r;
+	size_t			 i, n, loaded = 0, skipped = 0, invalid = 0;
+	int			 files, errors;
+
+	if (conf->rules == NULL)
+		return;
+	if ((map = sigma_map_default()) == NULL ||
+	    (set = sigma_set_new(map)) == NULL)
+		errx(1, "cannot set up the rule compiler");
+	files = rules_read(conf->rules, check_rule_file, set, &errors);
+	if (sigma_set_compile(set) == -1)
+		errx(1, "%s: the rule set does not compile", conf->rules);
+	n = sigma_set_count(set);
+	for (i = 0; i < n; i++) {
+		r = sigma_set_rule(set, i);
+		switch (r->state) {
+		case SIGMA_LOADED:
+			loaded++;
+			break;
+		case SIGMA_SKIPPED:
+			skipped++;
+			printf("%s: skipped: %s\n", r->path, r->reason);
+			break;
+		default:
+			invalid++;
+			printf("%s: invalid: %s\n", r->path, r->reason);
+			break;
+		}
+	}
+	printf("rules: %zu loaded, %zu skipped, %zu invalid, from %d files"
+	    "%s\n", loaded, skipped, invalid, files,
+	    errors ? " (some could not be read)" : "");
+	sigma_set_free(set);
+	sigma_map_free(map);
 }
 
 /* Re-executed as a child: run the role's entry function. */
