@@ -46,6 +46,22 @@ cat >>"$D/siemd.conf" <<EOT
 user "viewer" { role viewer password "viewer-hash" }
 tail "$D/ssh" { match "*.log" format syslog start beginning }
 EOT
+# Detection, where this siemd has it: the shipped rules and web attack
+# lines through an access log raise alerts for the triage steps.
+mkdir -m 0755 "$D/web"
+cp "$D/siemd.conf" "$D/detect.conf"
+cat >>"$D/detect.conf" <<EOT
+rules "$TOP/etc/rules"
+tail "$D/web" { match "*.log" format access start beginning }
+EOT
+if [ -d "$TOP/etc/rules" ] && "$SIEMD" -n -f "$D/detect.conf" >/dev/null 2>&1
+then
+	mv "$D/detect.conf" "$D/siemd.conf"
+	DETECT=1
+else
+	echo "no detection in this siemd: the alert steps will skip"
+	DETECT=0
+fi
 start || { fail start "siemd did not start"; finish; }
 
 # The brute force, replayed now: the sshd "Failed password" lines of
@@ -63,6 +79,14 @@ check syslog-stored wait_sql "SELECT count(*) FROM events WHERE app = 'webtest'"
 FAILED_N=$(sql "SELECT count(*) FROM events WHERE app = 'sshd' AND event_type = 'login_failure'")
 echo "sshd login_failure events: $FAILED_N"
 check brute-force-parsed [ "$FAILED_N" -gt 100 ]
+if [ "$DETECT" = 1 ]; then
+	now=$(date -u '+%d/%b/%Y:%H:%M:%S +0000')
+	cat >>"$D/web/access.log" <<EOT
+198.51.100.66 - - [$now] "GET /products?id=1%20union%20select%20password%20from%20users HTTP/1.1" 500 0 "-" "Mozilla/5.0"
+203.0.113.9 - - [$now] "GET /admin HTTP/1.1" 404 0 "-" "sqlmap/1.7.2#stable (https://sqlmap.org)"
+EOT
+	check alerts-raised wait_sql "SELECT count(*) >= 2 FROM alerts" 1
+fi
 
 run_node() {
 	# run_node SCRIPT URL: its verdict lines pass through

@@ -21,6 +21,7 @@ const SAVED_KEY = 'siemd.searches';
 const FACETS = ['severity', 'app', 'event_type', 'host', 'src_ip',
     'user_id', 'source_type', 'http_status', 'dest_ip', 'outcome'];
 const FACETS_OPEN = 6;
+const FACETS_OPEN_NARROW = 3;	/* where facets sit above the results */
 const STEPS = [60, 300, 900, 1800, 3600, 10800, 21600, 43200, 86400,
     604800];
 
@@ -341,7 +342,9 @@ export function EventsPage({ route }) {
 			<aside class="facets" aria-label="Field values">
 				<h2 class="small-h">Fields</h2>
 				${FACETS.map((f, i) => html`<${Facet} key=${f} field=${f}
-				    qkey=${qkey} open=${i < FACETS_OPEN} search=${search}
+				    qkey=${qkey} search=${search} open=${i < (matchMedia(
+				    '(max-width: 1100px)').matches ? FACETS_OPEN_NARROW :
+				    FACETS_OPEN)}
 				    onFilter=${addFilter} />`)}
 			</aside>
 			<section class="results" aria-label="Results">

@@ -29,6 +29,7 @@ export function LivePage({ route }) {
 	const [open, setOpen] = useState(null);
 	const [attempt, setAttempt] = useState(0);
 	const inbox = useRef([]);	/* arrived, not yet shown */
+	const arrived = useRef(0);	/* arrived while paused */
 	const pausedRef = useRef(false);
 	pausedRef.current = paused;
 
@@ -53,6 +54,8 @@ export function LivePage({ route }) {
 				return;
 			}
 			inbox.current.push(ev);
+			if (pausedRef.current)
+				arrived.current++;
 			if (inbox.current.length > MAX_ROWS)
 				inbox.current.splice(0, inbox.current.length - MAX_ROWS);
 		};
@@ -68,9 +71,10 @@ export function LivePage({ route }) {
 		};
 		const flush = setInterval(() => {
 			if (pausedRef.current) {
-				setPending(inbox.current.length);
+				setPending(arrived.current);
 				return;
 			}
+			arrived.current = 0;
 			if (!inbox.current.length)
 				return;
 			const add = inbox.current.reverse();
