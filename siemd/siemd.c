@@ -92,6 +92,7 @@ static void		 parent_send_rules(struct siemd_conf *);
 static int		 check_rule_file(const char *, const char *, size_t,
 			    void *);
 static void		 check_rules(struct siemd_conf *);
+static int		 rules_absent(struct siemd_conf *);
 static void		 parent_reexec(void);
 static __dead void	 child_main(const char *, const char *);
 
@@ -304,6 +305,14 @@ main(int argc, char *argv[])
 	return (0);
 }
 
+/* The default rules directory may be missing; one that is named may not. */
+static int
+rules_absent(struct siemd_conf *conf)
+{
+	return (strcmp(conf->rules, SIEMD_RULES) == 0 &&
+	    access(conf->rules, F_OK) == -1);
+}
+
 static int
 check_rule_file(const char *path, const char *yaml, size_t len, void *arg)
 {
@@ -323,7 +332,7 @@ check_rules(struct siemd_conf *conf)
 	size_t			 i, n, loaded = 0, skipped = 0, invalid = 0;
 	int			 files, errors;
 
-	if (conf->rules == NULL)
+	if (conf->rules == NULL || rules_absent(conf))
 		return;
 	if ((map = sigma_map_default()) == NULL ||
 	    (set = sigma_set_new(map)) == NULL)
@@ -651,7 +660,7 @@ parent_send_rules(struct siemd_conf *conf)
 	struct proc_child	*pc;
 	int			 n, errors;
 
-	if (conf->rules == NULL)
+	if (conf->rules == NULL || rules_absent(conf))
 		return;
 	if ((pc = proc_child_of(&env.ps, PROC_CORRELATE, 0)) == NULL)
 		return;
