@@ -39,9 +39,30 @@ require_root() {
 	fi
 }
 
-# Ports: a block of ten per scenario, chosen from the pid.
+# port_used PORT: is anything bound to it (TCP or UDP, v4 or v6)?
+port_used() {
+	_hex=$(printf ':%04X ' "$1")
+	cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 \
+	    2>/dev/null | awk '{ print $2 " " }' | grep -q "$_hex"
+}
+
+# Ports: a block of ten per scenario, starting from the pid and moved
+# on while any port of the block is taken (other tests run beside us).
 port_base() {
-	echo $(( 20000 + ($$ * 10) % 30000 ))
+	_b=$(( 20000 + ($$ * 10) % 30000 ))
+	_tries=0
+	while [ $_tries -lt 50 ]; do
+		_ok=1
+		_p=$_b
+		while [ $_p -lt $((_b + 10)) ]; do
+			if port_used $_p; then _ok=0; break; fi
+			_p=$((_p + 1))
+		done
+		[ $_ok = 1 ] && break
+		_b=$(( 20000 + (_b - 20000 + 10 + ($$ % 7) * 10) % 30000 ))
+		_tries=$((_tries + 1))
+	done
+	echo $_b
 }
 
 setup() {
