@@ -10,6 +10,15 @@
  * event time): while an attack goes on, the store merges every hit of
  * the window into that one alert, which is updated rather than
  * repeated.
+ *
+ * Correlation rules run in the windowed engine (sigma_corr.c), fed
+ * with every detection hit, including those of rules that only feed
+ * a correlation (generate: false).  Its windows are rebuilt after a
+ * start or a reload by a replay: correlate asks the store for the
+ * events received in the last span of its rules (IMSG_REPLAY) and
+ * matches them quietly -- the alerts they raise were raised by the
+ * run that saw them first -- until IMSG_REPLAY_DONE.  Live batches
+ * that cross the request are part of the replay and are skipped.
  */
 
 #include <sys/types.h>
@@ -22,6 +31,7 @@
 #include "child.h"
 #include "event_wire.h"
 #include "sigma.h"
+#include "sigma_corr.h"
 
 #define CORRELATE_WINDOW	3600		/* seconds of event time */
 #define CORRELATE_PENDING	4096		/* hits merged per batch */
@@ -55,6 +65,14 @@ struct correlate {
 	struct hit		 hits[CORRELATE_PENDING];
 	size_t			 nhits;
 	const struct event_view	*cur;		/* event being matched */
+	struct sigma_event	*cur_se;
+	struct corr_engine	*ce;		/* with the running set */
+	int			 replays;	/* requests not yet done */
+	int			 quiet;		/* matching a replay */
+	uint64_t		 replayed;
+	uint64_t		 replay_skipped;
+	uint64_t		 corr_alerts;
+	uint64_t		 corr_updates;
 };
 
 static struct correlate	 cr;
@@ -65,11 +83,23 @@ static int	 correlate_dispatch_store(struct imsgev *, struct imsg *);
 static void	 correlate_hit(const struct sigma_rule *, void *);
 static void	 correlate_flush(void);
 static void	 correlate_swap(void);
+static void	 correlate_corr_alert(const struct corr_alert *, void *);
+static void	 correlate_send(const struct sigma_rule *, const char *,
+		    const char *, int64_t, int64_t, int64_t, json_t *);
+static int	 correlate_batch(const uint8_t *, size_t);
+static int64_t	 real_us(void);
 
 static json_t *
 correlate_counters(void *arg)
 {
-	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	struct corr_stats	 z;
+	const struct corr_stats	*cs = &z;
+	json_t			*js;
+
+	memset(&z, 0, sizeof(z));
+	if (cr.ce != NULL)
+		cs = corr_stats(cr.ce);
+	js = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "rule_files", (json_int_t)cr.rule_files,
 	    "rules_loaded", (json_int_t)cr.loaded,
 	    "rules_skipped", (json_int_t)cr.skipped,
@@ -78,7 +108,24 @@ correlate_counters(void *arg)
 	    "batches", (json_int_t)cr.batches,
 	    "matches", (json_int_t)cr.matches,
 	    "alerts", (json_int_t)cr.alerts,
-	    "last_event_id", (json_int_t)cr.last_id));
+	    "last_event_id", (json_int_t)cr.last_id);
+	if (js == NULL)
+		return (NULL);
+	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,"
+	    "s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "corr_groups", (json_int_t)cs->groups,
+	    "corr_groups_peak", (json_int_t)cs->groups_peak,
+	    "corr_fired", (json_int_t)cs->fired,
+	    "corr_updates", (json_int_t)cs->updates,
+	    "corr_late_dropped", (json_int_t)cs->late_dropped,
+	    "corr_ungrouped", (json_int_t)cs->ungrouped,
+	    "corr_evicted", (json_int_t)cs->evicted,
+	    "corr_expired", (json_int_t)cs->expired,
+	    "corr_truncated", (json_int_t)cs->truncated,
+	    "replaying", (json_int_t)cr.replays,
+	    "replayed", (json_int_t)cr.replayed,
+	    "replay_skipped", (json_int_t)cr.replay_skipped));
+	return (js);
 }
 
 /* The new set replaces the running one only once it compiled. */
@@ -86,7 +133,9 @@ static void
 correlate_swap(void)
 {
 	struct sigma_rule	*r;
+	struct corr_engine	*ce;
 	size_t			 i, n, loaded = 0, skipped = 0;
+	int64_t			 span, since;
 
 	if (cr.next == NULL && (cr.next = sigma_set_new(cr.map)) == NULL)
 		fatal("%s: sigma_set_new", __func__);
@@ -97,6 +146,8 @@ correlate_swap(void)
 		cr.next = NULL;
 		return;
 	}
+	/* the engine marks the correlations it cannot run */
+	ce = corr_new(cr.next, cr.map, NULL, correlate_corr_alert, NULL);
 	n = sigma_set_count(cr.next);
 	for (i = 0; i < n; i++) {
 		r = sigma_set_rule(cr.next, i);
@@ -108,6 +159,11 @@ correlate_swap(void)
 		}
 	}
 	correlate_flush();
+	if (cr.ce != NULL) {
+		corr_flush(cr.ce);
+		corr_free(cr.ce);
+	}
+	cr.ce = ce;
 	if (cr.set != NULL)
 		sigma_set_free(cr.set);
 	cr.set = cr.next;
@@ -118,6 +174,19 @@ correlate_swap(void)
 	cr.skipped = skipped;
 	cr.reloads++;
 	log_info("rules: %zu loaded, %zu skipped", loaded, skipped);
+
+	/* rebuild the windows from what the store kept */
+	if ((span = corr_span(ce)) > 0) {
+		since = real_us() - span;
+		if (imsgev_compose(cr.store, IMSG_REPLAY, 0, -1, &since,
+		    sizeof(since)) == -1)
+			fatal("%s: compose", __func__);
+		cr.replays++;
+		cr.quiet = 1;
+		corr_set_quiet(ce, 1);
+		log_debug("replay of %lld s of events asked",
+		    (long long)(span / 1000000));
+	}
 }
 
 static int
@@ -179,7 +248,20 @@ view_text(const struct event_view *v, int field, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-/* A rule matched the current event: merge it into this batch's hits. */
+static int64_t
+real_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/*
+ * A rule matched the current event.  Every detection hit feeds the
+ * correlations; a rule that stands alone also raises its own alert,
+ * merged into this batch's hits.
+ */
 static void
 correlate_hit(const struct sigma_rule *rule, void *arg)
 {
@@ -191,6 +273,11 @@ correlate_hit(const struct sigma_rule *rule, void *arg)
 
 	cr.matches++;
 	if (rule->kind != SIGMA_DETECTION)
+		return;
+	if (cr.ce != NULL)
+		corr_hit(cr.ce, rule, cr.cur_se, v->h.ts, v->h.id,
+		    v->h.received_at);
+	if (!rule->standalone || cr.quiet)
 		return;
 	view_text(v, EV_SRC_IP, val, sizeof(val));
 	if (val[0] != '\0')
@@ -226,83 +313,162 @@ correlate_hit(const struct sigma_rule *rule, void *arg)
 		json_array_append_new(h->ids, json_integer(v->h.id));
 }
 
-/* Each merged hit becomes one IMSG_ALERT; the store upserts by key. */
+/* One IMSG_ALERT; the store upserts by key.  ids is consumed. */
+static void
+correlate_send(const struct sigma_rule *rule, const char *key,
+    const char *group, int64_t first, int64_t last, int64_t count,
+    json_t *ids)
+{
+	json_t		*js, *tags;
+	char		*text;
+	size_t		 t;
+
+	if ((tags = json_array()) == NULL)
+		fatal("%s: json_array", __func__);
+	for (t = 0; t < rule->ntags; t++)
+		json_array_append_new(tags, json_string(rule->tags[t]));
+	js = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:o,s:s,"
+	    "s:I,s:I,s:I,s:o}",
+	    "key", key,
+	    "rule_id", rule->id ? rule->id : rule->title,
+	    "title", rule->title,
+	    "author", rule->author,
+	    "description", rule->description,
+	    "level", rule->level,
+	    "severity", level_severity(rule->level),
+	    "tags", tags,
+	    "group_key", group,
+	    "first_seen", (json_int_t)first,
+	    "last_seen", (json_int_t)last,
+	    "count", (json_int_t)count,
+	    "event_ids", ids);
+	if (js == NULL || (text = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json", __func__);
+	if (strlen(text) + 1 <= SIEMD_MAX_PAYLOAD &&
+	    imsgev_compose(cr.store, IMSG_ALERT, 0, -1, text,
+	    strlen(text) + 1) == -1)
+		fatal("%s: compose", __func__);
+	cr.alerts++;
+	free(text);
+	json_decref(js);
+}
+
+/* Each merged hit becomes one alert, keyed by rule, group and hour. */
 static void
 correlate_flush(void)
 {
 	struct hit	*h;
-	json_t		*js, *tags;
-	char		*text, key[512];
-	size_t		 i, t;
+	char		 key[512];
+	size_t		 i;
 
 	for (i = 0; i < cr.nhits; i++) {
 		h = &cr.hits[i];
 		snprintf(key, sizeof(key), "%s|%s|%lld",
 		    h->rule->id ? h->rule->id : h->rule->title, h->group,
 		    (long long)h->window);
-		if ((tags = json_array()) == NULL)
-			fatal("%s: json_array", __func__);
-		for (t = 0; t < h->rule->ntags; t++)
-			json_array_append_new(tags,
-			    json_string(h->rule->tags[t]));
-		js = json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:o,s:s,"
-		    "s:I,s:I,s:I,s:O}",
-		    "key", key,
-		    "rule_id", h->rule->id ? h->rule->id : h->rule->title,
-		    "title", h->rule->title,
-		    "author", h->rule->author,
-		    "description", h->rule->description,
-		    "level", h->rule->level,
-		    "severity", level_severity(h->rule->level),
-		    "tags", tags,
-		    "group_key", h->group,
-		    "first_seen", (json_int_t)h->first,
-		    "last_seen", (json_int_t)h->last,
-		    "count", (json_int_t)h->count,
-		    "event_ids", h->ids);
-		if (js == NULL || (text = json_dumps(js, JSON_COMPACT)) ==
-		    NULL)
-			fatalx("%s: json", __func__);
-		if (strlen(text) + 1 <= SIEMD_MAX_PAYLOAD &&
-		    imsgev_compose(cr.store, IMSG_ALERT, 0, -1, text,
-		    strlen(text) + 1) == -1)
-			fatal("%s: compose", __func__);
-		cr.alerts++;
-		free(text);
-		json_decref(js);
-		json_decref(h->ids);
+		correlate_send(h->rule, key, h->group, h->first, h->last,
+		    h->count, h->ids);
 	}
 	cr.nhits = 0;
+}
+
+/*
+ * A correlation fired, or its open alert grew: keyed by rule, group
+ * and the event time it fired, so updates merge into the alert.
+ */
+static void
+correlate_corr_alert(const struct corr_alert *a, void *arg)
+{
+	json_t		*ids;
+	char		 key[CORR_GROUP_LEN + 128];
+	size_t		 i;
+
+	if ((ids = json_array()) == NULL)
+		fatal("%s: json_array", __func__);
+	for (i = 0; i < a->nids; i++)
+		json_array_append_new(ids, json_integer(a->ids[i]));
+	snprintf(key, sizeof(key), "%s|%s|%lld",
+	    a->rule->id ? a->rule->id : a->rule->title, a->group,
+	    (long long)a->fired);
+	if (a->update)
+		cr.corr_updates++;
+	else
+		cr.corr_alerts++;
+	correlate_send(a->rule, key, a->group, a->first, a->last, a->count,
+	    ids);
+}
+
+/* Match a batch of stored events; 0, or -1 when it is malformed. */
+static int
+correlate_batch(const uint8_t *p, size_t left)
+{
+	struct event_view	 v;
+	struct sigma_event	 se;
+	int			 rv;
+
+	while ((rv = event_view_next(&p, &left, &v)) == 1) {
+		cr.events++;
+		if (v.h.id > cr.last_id)
+			cr.last_id = v.h.id;
+		if (cr.set == NULL)
+			continue;
+		cr.cur = &v;
+		cr.cur_se = &se;
+		sigma_event_from_view(&se, &v);
+		sigma_match(cr.set, &se, correlate_hit, NULL);
+		sigma_event_done(&se);
+		cr.cur = NULL;
+		cr.cur_se = NULL;
+	}
+	if (rv == -1)
+		return (-1);
+	cr.batches++;
+	correlate_flush();
+	if (cr.ce != NULL)
+		corr_flush(cr.ce);
+	return (0);
 }
 
 static int
 correlate_dispatch_store(struct imsgev *iev, struct imsg *imsg)
 {
+	struct replay_done	 done;
 	struct event_view	 v;
-	struct sigma_event	 se;
 	const uint8_t		*p;
 	size_t			 left;
-	int			 rv;
 
 	switch (imsg->hdr.type) {
 	case IMSG_STORED:
-		p = imsg->data;
-		left = imsg->datalen;
-		while ((rv = event_view_next(&p, &left, &v)) == 1) {
-			cr.events++;
-			cr.last_id = v.h.id;
-			if (cr.set == NULL)
-				continue;
-			cr.cur = &v;
-			sigma_event_from_view(&se, &v);
-			sigma_match(cr.set, &se, correlate_hit, NULL);
-			sigma_event_done(&se);
-			cr.cur = NULL;
+		if (cr.replays > 0) {
+			/* committed before the replay read: part of it */
+			p = imsg->data;
+			left = imsg->datalen;
+			while (event_view_next(&p, &left, &v) == 1)
+				cr.replay_skipped++;
+			break;
 		}
-		if (rv == -1)
+		if (correlate_batch(imsg->data, imsg->datalen) == -1)
 			return (-1);
-		cr.batches++;
-		correlate_flush();
+		break;
+	case IMSG_REPLAY_EVENTS:
+		if (cr.replays == 0)
+			return (-1);
+		left = cr.events;
+		if (correlate_batch(imsg->data, imsg->datalen) == -1)
+			return (-1);
+		cr.replayed += cr.events - left;
+		break;
+	case IMSG_REPLAY_DONE:
+		if (cr.replays == 0 ||
+		    imsg_get_data(imsg, &done, sizeof(done)) == -1)
+			return (-1);
+		if (--cr.replays == 0) {
+			cr.quiet = 0;
+			if (cr.ce != NULL)
+				corr_set_quiet(cr.ce, 0);
+		}
+		log_info("replayed %lld events%s", (long long)done.events,
+		    done.truncated ? " (the oldest left out: too many)" : "");
 		break;
 	default:
 		return (-1);

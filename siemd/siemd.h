@@ -107,7 +107,10 @@ enum siemd_proc {
 	X(IMSG_RULE_FILE,	"parent -> correlate: struct rule_file, path, yaml") \
 	X(IMSG_RULES_DONE,	"parent -> correlate: the set is complete") \
 	X(IMSG_ALERT,		"correlate -> store: NUL-terminated JSON alert") \
-	X(IMSG_ALERT_STORED,	"store -> web: NUL-terminated JSON alert with id")
+	X(IMSG_ALERT_STORED,	"store -> web: NUL-terminated JSON alert with id") \
+	X(IMSG_REPLAY,		"correlate -> store: int64 since (received_at, us)") \
+	X(IMSG_REPLAY_EVENTS,	"store -> correlate: packed events with ids") \
+	X(IMSG_REPLAY_DONE,	"store -> correlate: struct replay_done")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -217,6 +220,15 @@ struct ingest_ack {
 struct revoke {
 	char		 jti[64];	/* NUL-terminated */
 	int64_t		 exp;		/* epoch seconds */
+};
+
+/*
+ * IMSG_REPLAY_DONE: the end of a replay (store_replay.c): events sent,
+ * and 1 in truncated when a bound stopped it before the newest.
+ */
+struct replay_done {
+	int64_t		 events;
+	int64_t		 truncated;
 };
 
 /* IMSG_RULE_FILE: one rule file, read by the parent. */

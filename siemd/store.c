@@ -18,6 +18,7 @@
 #include "siemd.h"
 #include "child.h"
 #include "event_wire.h"
+#include "store_replay.h"
 
 #define STORE_BATCH_EVENTS	10000	/* commit at this many events */
 #define STORE_BATCH_USEC	200000	/* or after this long */
@@ -865,12 +866,20 @@ static int
 store_dispatch_correlate(struct imsgev *iev, struct imsg *imsg)
 {
 	const char	*text;
+	int64_t		 since;
 
 	switch (imsg->hdr.type) {
 	case IMSG_ALERT:
 		if (imsg_get_string(imsg, &text) == -1 ||
 		    store_alert(text) == -1)
 			return (-1);
+		break;
+	case IMSG_REPLAY:
+		/* committed first: what it forwards is in the replay */
+		if (imsg_get_data(imsg, &since, sizeof(since)) == -1)
+			return (-1);
+		store_commit();
+		store_replay_answer(st.db, iev, since);
 		break;
 	default:
 		return (-1);
