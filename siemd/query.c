@@ -39,6 +39,7 @@
 #include "siemd.h"
 #include "child.h"
 #include "event.h"
+#include "store_triage.h"
 
 #define QUERY_CHUNK		(256 * 1024)	/* bytes per IMSG_QUERY_DATA */
 #define QUERY_BUDGET_MS		10000		/* default time budget */
@@ -54,6 +55,8 @@
 #define QUERY_TOP_SCAN_MAX	1000000
 #define QUERY_MAX_BUCKETS	10000
 #define QUERY_MAX_HOSTS		10000
+#define QUERY_ALERT_ITEMS	1000		/* notes, history of an alert */
+#define QUERY_ALERT_RULES	20		/* rules in alert statistics */
 
 /* Event columns in schema order; every event query selects these. */
 #define EVENT_COLUMNS \
@@ -254,6 +257,10 @@ static int	 run_stats(struct obuf *);
 static int	 run_timeline(json_t *, struct obuf *);
 static int	 run_top(json_t *, struct obuf *);
 static int	 run_health(struct obuf *);
+static int	 run_alerts(json_t *, struct obuf *, json_t **);
+static int	 run_alert(json_t *, struct obuf *, json_t **);
+static int	 run_alert_stats(json_t *, struct obuf *);
+static int	 run_alert_list(int, json_t *, struct obuf *);
 static void	 build_where(struct qbuild *, json_t *);
 static void	 build_free(struct qbuild *);
 static int	 build_prepare(struct qbuild *, sqlite3_stmt **);
@@ -1411,6 +1418,435 @@ run_health(struct obuf *ob)
 	return (-1);
 }
 
+/* alerts ------------------------------------------------------------- */
+
+/*
+ * Reads of alerts with their notes, history and matched events, of
+ * alert statistics, silences and the allow-list.  The store writes
+ * them (store_triage.c), which also writes the alert's JSON form used
+ * here.  These statements are prepared per request, not with the
+ * table above: a database without the alert tables still answers
+ * every event query.
+ */
+enum alert_stmt {
+	AS_ALERT,
+	AS_EVENTS,
+	AS_NOTES,
+	AS_HISTORY,
+	AS_BY_STATUS,
+	AS_BY_SEVERITY,
+	AS_BY_RULE,
+	AS_OPEN,
+	AS_OVER_TIME,
+	AS_SILENCES,
+	AS_ALLOWLIST,
+	AS_MAX
+};
+
+static const char *alert_sql[AS_MAX] = {
+	[AS_ALERT] = "SELECT " ALERT_COLUMNS " FROM alerts WHERE id = ?1",
+	[AS_EVENTS] =
+	    "SELECT " EVENT_COLUMNS " FROM events WHERE id IN"
+	    " (SELECT value FROM json_each(?1)) ORDER BY id",
+	/* the newest QUERY_ALERT_ITEMS, oldest first */
+	[AS_NOTES] =
+	    "SELECT id, at, who, note FROM (SELECT * FROM alert_notes"
+	    " WHERE alert_id = ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
+	[AS_HISTORY] =
+	    "SELECT id, at, who, action, from_status, to_status, note FROM"
+	    " (SELECT * FROM alert_history WHERE alert_id = ?1"
+	    " ORDER BY id DESC LIMIT ?2) ORDER BY id",
+	[AS_BY_STATUS] =
+	    "SELECT status, count(*) FROM alerts WHERE last_seen >= ?1"
+	    " GROUP BY status",
+	[AS_BY_SEVERITY] =
+	    "SELECT severity, count(*) FROM alerts WHERE last_seen >= ?1"
+	    " GROUP BY severity",
+	[AS_BY_RULE] =
+	    "SELECT rule_id, max(title), count(*) FROM alerts"
+	    " WHERE last_seen >= ?1 GROUP BY rule_id ORDER BY 3 DESC, 1"
+	    " LIMIT ?2",
+	[AS_OPEN] =
+	    "SELECT count(*) FROM alerts WHERE status IN ('new',"
+	    " 'acknowledged', 'in_progress')",
+	[AS_OVER_TIME] =
+	    "SELECT (created_at - ?1) / ?2, severity, count(*) FROM alerts"
+	    " WHERE created_at >= ?1 AND created_at < ?1 + ?2 * ?3"
+	    " GROUP BY 1, 2",
+	[AS_SILENCES] =
+	    "SELECT " SILENCE_COLUMNS " FROM silences"
+	    " WHERE ?2 = 0 OR expires_at > ?1"
+	    " ORDER BY expires_at DESC, id DESC LIMIT ?3",
+	[AS_ALLOWLIST] =
+	    "SELECT " ALLOW_COLUMNS " FROM allowlist ORDER BY id LIMIT ?1",
+};
+
+/* Filters of GET /alerts: the JSON key and the column. */
+static const char *alert_filters[] = {
+	"status", "severity", "rule_id", "assignee"
+};
+
+static const char *alert_statuses[] = {
+	"new", "acknowledged", "in_progress", "resolved", "false_positive"
+};
+
+static sqlite3_stmt *
+alert_prepare(enum alert_stmt n)
+{
+	sqlite3_stmt	*s;
+	int		 rv;
+
+	if ((rv = sqlite3_prepare_v2(q.db, alert_sql[n], -1, &s, NULL)) !=
+	    SQLITE_OK) {
+		query_sqlerr(rv, sqlite3_errmsg(q.db));
+		return (NULL);
+	}
+	return (s);
+}
+
+/*
+ * Alerts matching the filters, most recently updated first; the page
+ * goes on below (before_updated, before_id).  Body: alert objects
+ * separated by commas.  Meta: count, more, last_id, last_updated.
+ */
+static int
+run_alerts(json_t *params, struct obuf *ob, json_t **meta)
+{
+	struct qbuild	*b;
+	sqlite3_stmt	*s = NULL;
+	json_t		*a, *v;
+	const char	*like;
+	int64_t		 limit, n = 0, last = -1, lastup = 0;
+	size_t		 f, i;
+	int		 rv, more = 0, none;
+
+	limit = param_int(params, "limit", 50, 1, QUERY_MAX_LIMIT);
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatal("%s: calloc", __func__);
+	qb_sql(b, "SELECT " ALERT_COLUMNS " FROM alerts WHERE 1");
+	for (f = 0; f < sizeof(alert_filters) / sizeof(alert_filters[0]);
+	    f++) {
+		a = str_array(params, alert_filters[f]);
+		none = strcmp(alert_filters[f], "assignee") == 0 &&
+		    json_is_true(json_object_get(params, "unassigned"));
+		if (a == NULL && !none)
+			continue;
+		qb_sql(b, " AND (");
+		if (a != NULL) {
+			qb_sql(b, alert_filters[f]);
+			qb_sql(b, " IN (");
+			json_array_foreach(a, i, v) {
+				if (i > 0)
+					qb_sql(b, ", ");
+				qb_text(b, json_string_value(v));
+			}
+			qb_sql(b, ")");
+		}
+		if (none)
+			qb_sql(b, a != NULL ? " OR assignee IS NULL" :
+			    "assignee IS NULL");
+		qb_sql(b, ")");
+	}
+	if (json_is_integer(v = json_object_get(params, "from"))) {
+		qb_sql(b, " AND last_seen >= ");
+		qb_int(b, json_integer_value(v));
+	}
+	if (json_is_integer(v = json_object_get(params, "to"))) {
+		qb_sql(b, " AND last_seen <= ");
+		qb_int(b, json_integer_value(v));
+	}
+	if (json_is_string(v = json_object_get(params, "q"))) {
+		like = qb_like(b, json_string_value(v));
+		qb_sql(b, " AND (title LIKE ");
+		qb_text(b, like);
+		qb_sql(b, " ESCAPE '\\' OR group_key LIKE ");
+		qb_text(b, like);
+		qb_sql(b, " ESCAPE '\\')");
+	}
+	if (json_is_integer(v = json_object_get(params, "before_updated")) &&
+	    json_is_integer(json_object_get(params, "before_id"))) {
+		qb_sql(b, " AND (updated_at < ");
+		qb_int(b, json_integer_value(v));
+		qb_sql(b, " OR (updated_at = ");
+		qb_int(b, json_integer_value(v));
+		qb_sql(b, " AND id < ");
+		qb_int(b, json_integer_value(json_object_get(params,
+		    "before_id")));
+		qb_sql(b, "))");
+	}
+	qb_sql(b, " ORDER BY updated_at DESC, id DESC LIMIT ");
+	qb_int(b, limit + 1);
+	if (build_prepare(b, &s) == -1) {
+		build_free(b);
+		free(b);
+		return (-1);
+	}
+	while ((rv = step(s)) == SQLITE_ROW) {
+		if (n == limit) {
+			more = 1;
+			break;
+		}
+		if (n > 0)
+			ob_add(ob, ",", 1);
+		ob_json(ob, triage_alert_json(s, 0));
+		last = sqlite3_column_int64(s, 0);
+		lastup = sqlite3_column_int64(s, 17);
+		n++;
+	}
+	sqlite3_finalize(s);
+	build_free(b);
+	free(b);
+	if (rv == -1)
+		return (-1);
+	q.rows += n;
+	*meta = json_pack("{s:I, s:b, s:o, s:I}", "count", (json_int_t)n,
+	    "more", more, "last_id", last >= 0 ? json_integer(last) :
+	    json_null(), "last_updated", (json_int_t)lastup);
+	return (0);
+}
+
+/* Rows of a notes or history statement bound to one alert. */
+static json_t *
+alert_items(enum alert_stmt n, int64_t id, int *rv)
+{
+	sqlite3_stmt	*s;
+	json_t		*a, *o;
+
+	if ((s = alert_prepare(n)) == NULL) {
+		*rv = -1;
+		return (NULL);
+	}
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, QUERY_ALERT_ITEMS);
+	a = json_array();
+	while ((*rv = step(s)) == SQLITE_ROW) {
+		o = json_pack("{s:I, s:o, s:o}",
+		    "id", (json_int_t)sqlite3_column_int64(s, 0),
+		    "at", iso_time(sqlite3_column_int64(s, 1)),
+		    "who", col_text(s, 2));
+		if (n == AS_NOTES)
+			json_object_set_new(o, "note", col_text(s, 3));
+		else {
+			json_object_set_new(o, "action", col_text(s, 3));
+			json_object_set_new(o, "from_status", col_text(s, 4));
+			json_object_set_new(o, "to_status", col_text(s, 5));
+			json_object_set_new(o, "note", col_text(s, 6));
+		}
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(s);
+	return (a);
+}
+
+/*
+ * One alert; unless "bare", with its matched events (those still
+ * stored), its notes and its history.  Meta: found.
+ */
+static int
+run_alert(json_t *params, struct obuf *ob, json_t **meta)
+{
+	sqlite3_stmt	*s;
+	json_t		*js = NULL, *a;
+	char		*ids;
+	int64_t		 id;
+	int		 rv;
+
+	id = param_int(params, "id", 0, 0, INT64_MAX);
+	if ((s = alert_prepare(AS_ALERT)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	if ((rv = step(s)) == SQLITE_ROW)
+		js = triage_alert_json(s, 0);
+	sqlite3_finalize(s);
+	if (rv == -1)
+		return (-1);
+	if (js == NULL) {
+		*meta = json_pack("{s:b}", "found", 0);
+		return (0);
+	}
+	if (!json_is_true(json_object_get(params, "bare"))) {
+		if ((s = alert_prepare(AS_EVENTS)) == NULL)
+			goto fail;
+		if ((ids = json_dumps(json_object_get(js, "event_ids"),
+		    JSON_COMPACT)) == NULL)
+			fatalx("%s: json_dumps", __func__);
+		sqlite3_bind_text(s, 1, ids, -1, SQLITE_TRANSIENT);
+		free(ids);
+		a = json_array();
+		while ((rv = step(s)) == SQLITE_ROW)
+			json_array_append_new(a, row_event(s, 0));
+		sqlite3_finalize(s);
+		json_object_set_new(js, "events", a);
+		if (rv == -1)
+			goto fail;
+		a = alert_items(AS_NOTES, id, &rv);
+		json_object_set_new(js, "notes", a ? a : json_array());
+		if (rv == -1)
+			goto fail;
+		a = alert_items(AS_HISTORY, id, &rv);
+		json_object_set_new(js, "history", a ? a : json_array());
+		if (rv == -1)
+			goto fail;
+	}
+	ob_json(ob, js);
+	*meta = json_pack("{s:b}", "found", 1);
+	return (0);
+ fail:
+	json_decref(js);
+	return (-1);
+}
+
+/* name -> count of a two-column grouping into o, names preset to 0. */
+static int
+alert_counts(enum alert_stmt n, int64_t since, json_t *o)
+{
+	sqlite3_stmt	*s;
+	int		 rv;
+
+	if ((s = alert_prepare(n)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, since);
+	while ((rv = step(s)) == SQLITE_ROW)
+		if (sqlite3_column_type(s, 0) == SQLITE_TEXT)
+			json_object_set_new(o, (const char *)
+			    sqlite3_column_text(s, 0),
+			    json_integer(sqlite3_column_int64(s, 1)));
+	sqlite3_finalize(s);
+	return (rv == -1 ? -1 : 0);
+}
+
+/*
+ * Alerts seen in the window (last_seen >= since) by status, severity
+ * and rule; alerts raised (created_at) per bucket over the window,
+ * with the severity breakdown; and every open alert, whenever seen.
+ */
+static int
+run_alert_stats(json_t *params, struct obuf *ob)
+{
+	sqlite3_stmt	*s;
+	json_t		*js, *st, *sev, *rules, *a, *o;
+	int64_t		 since, bucket, nb, i, k, *counts;
+	int		 rv, j;
+
+	bucket = param_int(params, "bucket", 3600000000LL, 60000000LL,
+	    86400000000LL);
+	nb = param_int(params, "buckets", 24, 1, 366);
+	since = param_int(params, "since", real_us() - bucket * nb, 0,
+	    INT64_MAX / 2);
+	st = json_object();
+	sev = json_object();
+	for (j = 0; j < 5; j++) {
+		json_object_set_new(st, alert_statuses[j], json_integer(0));
+		json_object_set_new(sev, severity_names[j], json_integer(0));
+	}
+	js = json_pack("{s:o, s:o, s:o, s:I}", "from", iso_time(since),
+	    "to", iso_time(since + bucket * nb), "bucket",
+	    bucket == 86400000000LL ? json_string("day") :
+	    json_string("hour"), "bucket_seconds",
+	    (json_int_t)(bucket / 1000000));
+	json_object_set_new(js, "by_status", st);
+	json_object_set_new(js, "by_severity", sev);
+	if (alert_counts(AS_BY_STATUS, since, st) == -1 ||
+	    alert_counts(AS_BY_SEVERITY, since, sev) == -1)
+		goto fail;
+	if ((s = alert_prepare(AS_BY_RULE)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int(s, 2, QUERY_ALERT_RULES);
+	rules = json_array();
+	json_object_set_new(js, "by_rule", rules);
+	while ((rv = step(s)) == SQLITE_ROW)
+		json_array_append_new(rules, json_pack("{s:o, s:o, s:I}",
+		    "rule_id", col_text(s, 0), "title", col_text(s, 1),
+		    "count", (json_int_t)sqlite3_column_int64(s, 2)));
+	sqlite3_finalize(s);
+	if (rv == -1)
+		goto fail;
+	if ((s = alert_prepare(AS_OPEN)) == NULL)
+		goto fail;
+	if ((rv = step(s)) == SQLITE_ROW)
+		json_object_set_new(js, "open",
+		    json_integer(sqlite3_column_int64(s, 0)));
+	sqlite3_finalize(s);
+	if (rv == -1)
+		goto fail;
+
+	if ((s = alert_prepare(AS_OVER_TIME)) == NULL)
+		goto fail;
+	if ((counts = calloc(nb * 5, sizeof(*counts))) == NULL)
+		fatal("%s: calloc", __func__);
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int64(s, 2, bucket);
+	sqlite3_bind_int64(s, 3, nb);
+	while ((rv = step(s)) == SQLITE_ROW) {
+		i = sqlite3_column_int64(s, 0);
+		for (j = 0; j < 5; j++)
+			if (sqlite3_column_type(s, 1) == SQLITE_TEXT &&
+			    strcmp((const char *)sqlite3_column_text(s, 1),
+			    severity_names[j]) == 0)
+				break;
+		if (i >= 0 && i < nb && j < 5)
+			counts[i * 5 + j] += sqlite3_column_int64(s, 2);
+	}
+	sqlite3_finalize(s);
+	if (rv == -1) {
+		free(counts);
+		goto fail;
+	}
+	a = json_array();
+	json_object_set_new(js, "over_time", a);
+	for (i = 0; i < nb; i++) {
+		o = json_pack("{s:o}", "t", iso_time(since + i * bucket));
+		for (k = 0, j = 0; j < 5; j++) {
+			k += counts[i * 5 + j];
+			json_object_set_new(o, severity_names[j],
+			    json_integer(counts[i * 5 + j]));
+		}
+		json_object_set_new(o, "total", json_integer(k));
+		json_array_append_new(a, o);
+	}
+	free(counts);
+	ob_json(ob, js);
+	return (0);
+ fail:
+	json_decref(js);
+	return (-1);
+}
+
+/* Silences (only those not expired with "active") or the allow-list. */
+static int
+run_alert_list(int kind, json_t *params, struct obuf *ob)
+{
+	sqlite3_stmt	*s;
+	json_t		*a;
+	int64_t		 now = real_us();
+	int		 rv;
+
+	if ((s = alert_prepare(kind == QK_SILENCES ? AS_SILENCES :
+	    AS_ALLOWLIST)) == NULL)
+		return (-1);
+	if (kind == QK_SILENCES) {
+		sqlite3_bind_int64(s, 1, now);
+		sqlite3_bind_int(s, 2, json_is_true(json_object_get(params,
+		    "active")));
+		sqlite3_bind_int(s, 3, TRIAGE_MAX_ENTRIES);
+	} else
+		sqlite3_bind_int(s, 1, TRIAGE_MAX_ENTRIES);
+	a = json_array();
+	while ((rv = step(s)) == SQLITE_ROW)
+		json_array_append_new(a, kind == QK_SILENCES ?
+		    triage_silence_json(s, now) : triage_allow_json(s));
+	sqlite3_finalize(s);
+	if (rv == -1) {
+		json_decref(a);
+		return (-1);
+	}
+	ob_json(ob, a);
+	return (0);
+}
+
+/* end of alerts ------------------------------------------------------ */
+
 /* the database ----------------------------------------------------- */
 
 static void
@@ -1714,6 +2150,20 @@ query_run(int fd, short events, void *arg)
 			break;
 		case QK_HEALTH:
 			rv = run_health(&ob);
+			break;
+		/* alerts */
+		case QK_ALERTS:
+			rv = run_alerts(params, &ob, &meta);
+			break;
+		case QK_ALERT:
+			rv = run_alert(params, &ob, &meta);
+			break;
+		case QK_ALERT_STATS:
+			rv = run_alert_stats(params, &ob);
+			break;
+		case QK_SILENCES:
+		case QK_ALLOWLIST:
+			rv = run_alert_list(j->kind, params, &ob);
 			break;
 		default:
 			rv = -1;

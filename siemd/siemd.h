@@ -110,7 +110,9 @@ enum siemd_proc {
 	X(IMSG_ALERT_STORED,	"store -> web: NUL-terminated JSON alert with id") \
 	X(IMSG_REPLAY,		"correlate -> store: int64 since (received_at, us)") \
 	X(IMSG_REPLAY_EVENTS,	"store -> correlate: packed events with ids") \
-	X(IMSG_REPLAY_DONE,	"store -> correlate: struct replay_done")
+	X(IMSG_REPLAY_DONE,	"store -> correlate: struct replay_done") \
+	X(IMSG_TRIAGE,		"web -> store: struct triage_msg, JSON") \
+	X(IMSG_TRIAGE_DONE,	"store -> web: struct triage_msg, JSON")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -238,6 +240,16 @@ struct rule_file {
 	/* followed by the path, then len bytes of YAML */
 };
 
+/*
+ * IMSG_TRIAGE: an analyst's change (store_triage.h), answered by one
+ * IMSG_TRIAGE_DONE with the same reqid.
+ */
+struct triage_msg {
+	uint32_t	 reqid;
+	uint32_t	 pad;
+	/* followed by NUL-terminated JSON */
+};
+
 /* IMSG_QUERY: one API read, answered by IMSG_QUERY_DATA chunks. */
 struct query_req {
 	uint32_t	 reqid;
@@ -269,6 +281,11 @@ enum query_kind {
 	QK_TIMELINE,		/* {"from","to","bucket"} from rollups */
 	QK_TOP,			/* filters, "field", "scan" */
 	QK_HEALTH,		/* the database opens; newest row */
+	QK_ALERTS,		/* alert filters, keyset cursor: alert rows */
+	QK_ALERT,		/* {"id", "bare"?}: alert, events, notes... */
+	QK_ALERT_STATS,		/* {"since", "bucket", "buckets"} */
+	QK_SILENCES,		/* {"active"?}: only those not expired */
+	QK_ALLOWLIST,
 	QK_MAX
 };
 

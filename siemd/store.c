@@ -18,6 +18,7 @@
 #include "siemd.h"
 #include "child.h"
 #include "event_wire.h"
+#include "store_triage.h"
 #include "store_replay.h"
 
 #define STORE_BATCH_EVENTS	10000	/* commit at this many events */
@@ -887,6 +888,51 @@ store_dispatch_correlate(struct imsgev *iev, struct imsg *imsg)
 	return (0);
 }
 
+/*
+ * An analyst's change (store_triage.c): applied at once in its own
+ * transaction, answered, and every alert it changed announced like a
+ * new one, so that live streams show the new state.
+ */
+static int
+store_triage(struct imsgev *iev, struct imsg *imsg)
+{
+	struct triage_msg	 tm;
+	struct iovec		 iov[2];
+	const void		*text;
+	size_t			 len, i;
+	char			*reply, *alert;
+	json_t			*js, *v;
+
+	if (imsg_get_head(imsg, &tm, sizeof(tm), &text, &len) == -1 ||
+	    len == 0 || memchr(text, '\0', len) != (const char *)text + len - 1)
+		return (-1);
+	store_commit();
+	triage_apply(st.db, text, real_us(), &reply);
+	iov[0].iov_base = &tm;
+	iov[0].iov_len = sizeof(tm);
+	iov[1].iov_base = reply;
+	iov[1].iov_len = strlen(reply) + 1;
+	if (imsgev_composev(iev, IMSG_TRIAGE_DONE, 0, -1, iov, 2) == -1) {
+		if (errno != ENOBUFS)
+			fatal("%s: compose", __func__);
+		st.live_dropped++;
+	}
+	js = json_loads(reply, 0, NULL);
+	json_array_foreach(json_object_get(js, "changed"), i, v) {
+		if ((alert = triage_alert_text(st.db,
+		    json_integer_value(v))) == NULL)
+			continue;
+		if (strlen(alert) + 1 <= SIEMD_MAX_PAYLOAD &&
+		    imsgev_compose(iev, IMSG_ALERT_STORED, 0, -1, alert,
+		    strlen(alert) + 1) == -1 && errno != ENOBUFS)
+			fatal("%s: compose", __func__);
+		free(alert);
+	}
+	json_decref(js);
+	free(reply);
+	return (0);
+}
+
 /* Revocations are written at once: a logout must not be lost. */
 static int
 store_dispatch_web(struct imsgev *iev, struct imsg *imsg)
@@ -904,6 +950,8 @@ store_dispatch_web(struct imsgev *iev, struct imsg *imsg)
 		sqlite3_bind_int64(s, 2, rv.exp);
 		store_step(STMT_REVOKE);
 		break;
+	case IMSG_TRIAGE:
+		return (store_triage(iev, imsg));
 	default:
 		return (-1);
 	}

@@ -76,8 +76,7 @@ static const char *triage_sql[TS_MAX] = {
 	    "INSERT INTO silences (rule_id, group_key, reason, owner,"
 	    " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[TS_SILENCE_GET] =
-	    "SELECT id, rule_id, group_key, reason, owner, created_at,"
-	    " expires_at FROM silences WHERE id = ?1",
+	    "SELECT " SILENCE_COLUMNS " FROM silences WHERE id = ?1",
 	[TS_SILENCE_DEL] = "DELETE FROM silences WHERE id = ?1",
 	[TS_ALLOW_COUNT] = "SELECT count(*) FROM allowlist",
 	[TS_ALLOW_FIND] = "SELECT id FROM allowlist WHERE cidr = ?1",
@@ -85,8 +84,7 @@ static const char *triage_sql[TS_MAX] = {
 	    "INSERT INTO allowlist (cidr, comment, owner, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[TS_ALLOW_GET] =
-	    "SELECT id, cidr, comment, owner, created_at FROM allowlist"
-	    " WHERE id = ?1",
+	    "SELECT " ALLOW_COLUMNS " FROM allowlist WHERE id = ?1",
 	[TS_ALLOW_DEL] = "DELETE FROM allowlist WHERE id = ?1",
 };
 
@@ -821,7 +819,8 @@ op_bulk(struct tctx *t, json_t *req)
 		r = json_pack("{s:I, s:i}", "id", (json_int_t)id, "status",
 		    rv);
 		if (rv != 200)
-			json_object_set_new(r, "detail", json_string(t->detail));
+			json_object_set_new(r, "detail",
+			    json_string(t->detail));
 		else if ((s = ts(t, TS_STATE)) != NULL) {
 			sqlite3_bind_int64(s, 1, id);
 			if (ts_step(t, TS_STATE) == SQLITE_ROW) {
@@ -863,8 +862,9 @@ op_note(struct tctx *t, json_t *req)
 	return (201);
 }
 
-static json_t *
-silence_json(sqlite3_stmt *s, int64_t now)
+/* A row of SILENCE_COLUMNS; active while it has not expired. */
+json_t *
+triage_silence_json(sqlite3_stmt *s, int64_t now)
 {
 	return (json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
 	    "id", (json_int_t)sqlite3_column_int64(s, 0),
@@ -875,6 +875,18 @@ silence_json(sqlite3_stmt *s, int64_t now)
 	    "created_at", col_time(s, 5),
 	    "expires_at", col_time(s, 6),
 	    "active", sqlite3_column_int64(s, 6) > now));
+}
+
+/* A row of ALLOW_COLUMNS. */
+json_t *
+triage_allow_json(sqlite3_stmt *s)
+{
+	return (json_pack("{s:I, s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)sqlite3_column_int64(s, 0),
+	    "cidr", col_str(s, 1),
+	    "comment", col_str(s, 2),
+	    "owner", col_str(s, 3),
+	    "created_at", col_time(s, 4)));
 }
 
 static int
@@ -941,7 +953,8 @@ op_silence(struct tctx *t, json_t *req)
 	sqlite3_bind_int64(s, 1, id);
 	if (ts_step(t, TS_SILENCE_GET) != SQLITE_ROW)
 		return (503);
-	json_object_set_new(t->reply, "silence", silence_json(s, t->now));
+	json_object_set_new(t->reply, "silence", triage_silence_json(s,
+	    t->now));
 	sqlite3_reset(s);
 	json_object_set_new(t->reply, "notify", json_string("silences"));
 	return (201);
@@ -1028,10 +1041,7 @@ op_allow(struct tctx *t, json_t *req)
 	sqlite3_bind_int64(s, 1, id);
 	if (ts_step(t, TS_ALLOW_GET) != SQLITE_ROW)
 		return (503);
-	json_object_set_new(t->reply, "entry", json_pack("{s:I, s:o, s:o, "
-	    "s:o, s:o}", "id", (json_int_t)sqlite3_column_int64(s, 0),
-	    "cidr", col_str(s, 1), "comment", col_str(s, 2),
-	    "owner", col_str(s, 3), "created_at", col_time(s, 4)));
+	json_object_set_new(t->reply, "entry", triage_allow_json(s));
 	sqlite3_reset(s);
 	json_object_set_new(t->reply, "notify", json_string("allowlist"));
 	return (201);

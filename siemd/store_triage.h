@@ -47,11 +47,18 @@
 #define TRIAGE_MAX_REPLY	(512 * 1024)	/* bytes of a reply */
 #define TRIAGE_MAX_ENTRIES	10000	/* silences, allow-list entries */
 
-/* The columns triage_alert_json() reads, from its offset on. */
+/*
+ * The columns triage_alert_json(), triage_silence_json() and
+ * triage_allow_json() read, in this order.
+ */
 #define ALERT_COLUMNS \
 	"id, rule_id, title, author, description, level, severity, tags," \
 	" group_key, first_seen, last_seen, count, event_ids, events_total," \
 	" status, assignee, created_at, updated_at"
+#define SILENCE_COLUMNS \
+	"id, rule_id, group_key, reason, owner, created_at, expires_at"
+#define ALLOW_COLUMNS \
+	"id, cidr, comment, owner, created_at"
 
 int	 triage_apply(sqlite3 *, const char *, int64_t, char **);
 char	*triage_alert_text(sqlite3 *, int64_t);
@@ -63,5 +70,7 @@ void	 triage_mitre(json_t *, json_t *, json_t *);
 json_t	*triage_iso_time(int64_t);
 json_t	*triage_alert_json(sqlite3_stmt *, int);
 json_t	*triage_alert_normalize(json_t *, int64_t);
+json_t	*triage_silence_json(sqlite3_stmt *, int64_t);
+json_t	*triage_allow_json(sqlite3_stmt *);
 
 #endif /* SIEMD_STORE_TRIAGE_H */

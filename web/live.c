@@ -20,6 +20,7 @@
 void	(*live_event_hook)(const struct event_view *);
 void	(*live_ack_hook)(uint32_t, uint32_t);
 void	(*live_alert_hook)(json_t *);
+void	(*live_triage_hook)(uint32_t, const char *);
 
 static uint64_t	 live_events;
 static uint64_t	 live_batches;
@@ -82,6 +83,19 @@ live_dispatch_store(struct imsgev *iev, struct imsg *imsg)
 		if (live_alert_hook != NULL)
 			live_alert_hook(alert);
 		json_decref(alert);
+		break;
+	}
+	case IMSG_TRIAGE_DONE: {
+		struct triage_msg	 tm;
+		const void		*reply;
+		size_t			 len;
+
+		if (imsg_get_head(imsg, &tm, sizeof(tm), &reply, &len) ==
+		    -1 || len == 0 || memchr(reply, '\0', len) !=
+		    (const char *)reply + len - 1)
+			return (-1);
+		if (live_triage_hook != NULL)
+			live_triage_hook(tm.reqid, reply);
 		break;
 	}
 	case IMSG_INGEST_ACK:

@@ -14,6 +14,8 @@ struct event_view;
 extern void	(*live_event_hook)(const struct event_view *);
 /* Called for every alert created or updated (JSON, with its id). */
 extern void	(*live_alert_hook)(json_t *);
+/* Called with the store's answer to a triage request (JSON). */
+extern void	(*live_triage_hook)(uint32_t, const char *);
 /* Called when events of an HTTP ingest request are committed. */
 extern void	(*live_ack_hook)(uint32_t, uint32_t);
 

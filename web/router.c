@@ -36,6 +36,7 @@
 #include "server.h"
 #include "auth.h"
 #include "api.h"
+#include "api_alerts.h"
 
 #define ALLOW_HEADERS	"Authorization, Content-Type, Last-Event-ID"
 
@@ -99,6 +100,38 @@ const struct route router_routes[] = {
 	    "Store events: a JSON object, an array or JSON lines" },
 	{ HTTP_M_GET, ROUTER_API_ROOT "/status", AUTH_ANY, api_status,
 	    "Every process with its pid, uptime and counters" },
+	/* alerts, triage, silences, allow-list: api_alerts.c */
+	{ HTTP_M_GET, ROUTER_API_ROOT "/alerts", AUTH_ANY, api_alerts,
+	    "The alert queue with filters and a cursor, most recently "
+	    "updated first" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/alerts/stats", AUTH_ANY,
+	    api_alerts_stats, "Alerts by status, severity and rule, and "
+	    "over time" },
+	{ HTTP_M_POST, ROUTER_API_ROOT "/alerts/bulk", AUTH_ANALYST,
+	    api_alerts_bulk, "Change the status, assignee or notes of many "
+	    "alerts; one result per id" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/alerts/{id}", AUTH_ANY, api_alert,
+	    "One alert with its matched events, notes and history" },
+	{ HTTP_M_PATCH, ROUTER_API_ROOT "/alerts/{id}", AUTH_ANALYST,
+	    api_alert_patch, "Triage: change the status, assignee, or add "
+	    "a note" },
+	{ HTTP_M_POST, ROUTER_API_ROOT "/alerts/{id}/notes", AUTH_ANALYST,
+	    api_alert_note, "Add a note to an alert" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/stream/alerts", AUTH_NONE,
+	    api_stream_alerts, "Live alerts (SSE) as they are created or "
+	    "changed; bearer token in Authorization or access_token" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/silences", AUTH_ANY, api_silences,
+	    "Silences of alerts by rule or group, with their expiry" },
+	{ HTTP_M_POST, ROUTER_API_ROOT "/silences", AUTH_ADMIN,
+	    api_silence_add, "Silence a rule or group until a time" },
+	{ HTTP_M_DELETE, ROUTER_API_ROOT "/silences/{id}", AUTH_ADMIN,
+	    api_silence_delete, "Delete a silence" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/allowlist", AUTH_ANY, api_allowlist,
+	    "Addresses and networks that do not raise alerts" },
+	{ HTTP_M_POST, ROUTER_API_ROOT "/allowlist", AUTH_ADMIN,
+	    api_allow_add, "Add an address or network to the allow-list" },
+	{ HTTP_M_DELETE, ROUTER_API_ROOT "/allowlist/{id}", AUTH_ADMIN,
+	    api_allow_delete, "Delete an allow-list entry" },
 };
 const size_t	 router_nroutes = sizeof(router_routes) /
 		    sizeof(router_routes[0]);
@@ -862,6 +895,7 @@ openapi_document(const char *prefix)
 	if (doc == NULL)
 		fatalx("%s: json_pack", __func__);
 	api_openapi(doc);
+	api_alerts_openapi(doc);
 	return (doc);
 }
 

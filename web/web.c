@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "live.h"
 #include "api.h"
+#include "api_alerts.h"
 
 static json_t	*web_counters(void *);
 static void	 web_stop(void *);
@@ -139,6 +140,7 @@ web(struct proc_ctx *ctx)
 	child_seal(&c, htdocs);
 	live_init(ctx);
 	api_init(ctx);
+	alerts_init(ctx);
 	server_start();
 	child_run(&c);
 }
