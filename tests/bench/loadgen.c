@@ -150,7 +150,6 @@ static double		 duration;
 static int		 nconns = 1;
 static const char	*marker;
 static double		 marker_every = 0.2;	/* seconds */
-static int		 verbose;
 static volatile sig_atomic_t quit;
 
 static struct conn	 conns[MAX_CONNS];
@@ -178,7 +177,7 @@ static void	 onsignal(int);
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: loadgen [-v] [-c connections] [-d seconds] "
+	fprintf(stderr, "usage: loadgen [-c connections] [-d seconds] "
 	    "[-h host] [-i marker-interval]\n"
 	    "\t[-M marker] [-m all|sshd|sudo|nginx|ufw|json|syslog[,...]] "
 	    "[-n count]\n"
@@ -561,7 +560,7 @@ main(int argc, char *argv[])
 	int		 ch, fd = -1, next = 0, pending, is_marker;
 	long		 l;
 
-	while ((ch = getopt(argc, argv, "c:d:h:i:M:m:n:p:r:s:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:h:i:M:m:n:p:r:s:t:")) != -1) {
 		switch (ch) {
 		case 'c':
 			l = strtol(optarg, NULL, 10);
@@ -613,9 +612,6 @@ main(int argc, char *argv[])
 				path = optarg + 5;
 			} else
 				usage();
-			break;
-		case 'v':
-			verbose = 1;
 			break;
 		default:
 			usage();
