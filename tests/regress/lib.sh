@@ -193,3 +193,22 @@ jsonl() {
 			printf("{\"ts\":\"2026-11-03T10:15:02.%03dZ\",\"level\":\"WARNING\",\"app\":\"MoneyControl\",\"event_type\":\"auth_oauth_google_login_failed\",\"message\":\"Google OAuth login failed %d\",\"request_id\":\"req-%d\",\"user_id\":\"u_%d\",\"ip\":\"203.0.113.%d\",\"http\":{\"method\":\"POST\",\"path\":\"/api/auth/google\",\"status\":401},\"latency_ms\":87,\"seq\":%d}\n", i % 1000, i, i, i % 50, i % 250, i)
 	}'
 }
+
+# eventually [tenths] command...: retry until it succeeds (counters are
+# reported once a second, so what was just done shows up a little later)
+eventually() {
+	_max=$1
+	shift
+	_i=0
+	while [ $_i -lt "$_max" ]; do
+		"$@" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	"$@"
+}
+
+# sources_match PATTERN: does siemctl show sources print it?
+sources_match() {
+	"$SIEMCTL" -s "$SOCK" show sources 2>/dev/null | grep -q "$1"
+}
