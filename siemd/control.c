@@ -249,11 +249,10 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 		free(text);
 		break;
 	case IMSG_CTL_RELOAD:
-		/* on success the daemon re-executes and this reply is lost */
-		control_reply(c, IMSG_CTL_TEXT, "reload requested");
-		imsgbuf_flush(&c->ibuf);
-		if (parent_reload(errbuf, sizeof(errbuf)) == -1)
+		if (parent_reload(errbuf, sizeof(errbuf)) == RELOAD_FAILED)
 			control_reply(c, IMSG_CTL_ERROR, errbuf);
+		else
+			control_reply(c, IMSG_CTL_TEXT, errbuf);
 		break;
 	case IMSG_CTL_LOG_VERBOSE:
 		if (imsg_get_data(imsg, &verbose, sizeof(verbose)) == -1 ||

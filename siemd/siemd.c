@@ -94,6 +94,9 @@ static int		 check_rule_file(const char *, const char *, size_t,
 static void		 check_rules(struct siemd_conf *);
 static int		 rules_absent(struct siemd_conf *);
 static void		 parent_reexec(void);
+static void		 secrets_digest(struct siemd_conf *, unsigned char *);
+static int		 same_processes(struct siemd_conf *, struct siemd_conf *);
+static void		 reexec_timer(int, short, void *);
 static __dead void	 child_main(const char *, const char *);
 
 const char *
@@ -619,6 +622,7 @@ parent_configure(struct siemd_conf *conf)
 	parent_send_secret(&env.ps, PROC_WEB, conf, "jwt-key", 0);
 
 	/* the parent has no further use for secret values */
+	secrets_digest(conf, env.secrets_digest);
 	TAILQ_FOREACH(s, &conf->secrets, entry) {
 		explicit_bzero(s->value, s->len);
 		s->len = 0;
@@ -696,6 +700,26 @@ parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 			log_warn("%s: compose", __func__);
 		free(text);
 		break;
+	case IMSG_ADMIN_RELOAD: {
+		char	 msg[256];
+		json_t	*js;
+		int	 rv;
+
+		if (iev->role != PROC_WEB || imsg->datalen != 0)
+			return (-1);
+		rv = parent_reload(msg, sizeof(msg));
+		js = json_pack("{s:s,s:s}", "result", rv == RELOAD_FAILED ?
+		    "failed" : rv == RELOAD_RULES ? "rules reloaded" :
+		    "restarting", "detail", msg);
+		if (js == NULL || (text = json_dumps(js, JSON_COMPACT)) == NULL)
+			fatalx("%s: json", __func__);
+		json_decref(js);
+		if (imsgev_compose(iev, IMSG_ADMIN_RELOADED, 0, -1, text,
+		    strlen(text) + 1) == -1)
+			log_warn("%s: compose", __func__);
+		free(text);
+		break;
+	}
 	case IMSG_STATUS:
 		if (imsg_get_string(imsg, &json) == -1)
 			return (-1);
@@ -719,11 +743,63 @@ parent_status_timer(int fd, short events, void *arg)
 	evtimer_add(ev, &tv);
 }
 
-/* SIGHUP: validate the new file first; a bad one changes nothing. */
+/* A digest of every secret, so a reload can tell whether one changed. */
+static void
+secrets_digest(struct siemd_conf *conf, unsigned char *out)
+{
+	crypto_generichash_state	 st;
+	struct siemd_secret		*s;
+	uint32_t			 n;
+
+	crypto_generichash_init(&st, NULL, 0, 32);
+	TAILQ_FOREACH(s, &conf->secrets, entry) {
+		n = strlen(s->label);
+		crypto_generichash_update(&st, (void *)&n, sizeof(n));
+		crypto_generichash_update(&st, (void *)s->label, n);
+		n = s->len;
+		crypto_generichash_update(&st, (void *)&n, sizeof(n));
+		crypto_generichash_update(&st, (void *)s->value, s->len);
+	}
+	crypto_generichash_final(&st, out, 32);
+}
+
+/* Does every process but correlate get the same configuration? */
+static int
+same_processes(struct siemd_conf *a, struct siemd_conf *b)
+{
+	unsigned char	 digest[32];
+	char		*ja, *jb;
+	int		 r, same = 1;
+
+	secrets_digest(b, digest);
+	if (sodium_memcmp(digest, env.secrets_digest, sizeof(digest)) != 0 ||
+	    a->parsers != b->parsers)
+		return (0);
+	for (r = 0; r < PROC_MAX && same; r++) {
+		if (r == PROC_CORRELATE)
+			continue;
+		ja = conf_json(a, r);
+		jb = conf_json(b, r);
+		same = ja != NULL && jb != NULL && strcmp(ja, jb) == 0;
+		free(ja);
+		free(jb);
+	}
+	return (same);
+}
+
+/*
+ * SIGHUP: validate the new file first; a bad one changes nothing.  When
+ * only the rules may have changed, correlate compiles the new set
+ * beside the running one and swaps it: no connection is dropped.  Any
+ * other change (listeners, database, users, chroots, secrets) needs
+ * processes that start afresh, so the daemon re-executes.
+ */
 int
 parent_reload(char *errbuf, size_t errlen)
 {
 	struct siemd_conf	*nconf;
+	struct event		*ev;
+	struct timeval		 tv = { 0, 300000 };
 
 	log_info("reloading configuration from %s", env.conffile);
 	sd_notify("RELOADING=1");
@@ -733,17 +809,33 @@ parent_reload(char *errbuf, size_t errlen)
 		snprintf(errbuf, errlen, "configuration %s is invalid, "
 		    "keeping the running one (see the log)", env.conffile);
 		sd_notify("READY=1");
-		return (-1);
+		return (RELOAD_FAILED);
 	}
-	/*
-	 * Every process holds a part of the configuration and some of it
-	 * (listeners, database, users, chroots) can only change by
-	 * starting afresh: stop the children and re-execute.
-	 */
+	if (same_processes(env.conf, nconf)) {
+		free(env.conf->rules);
+		env.conf->rules = nconf->rules;
+		nconf->rules = NULL;
+		conf_free(nconf);
+		parent_send_rules(env.conf);
+		snprintf(errbuf, errlen, "rules reloaded; the rest of the "
+		    "configuration is unchanged");
+		sd_notify("READY=1");
+		return (RELOAD_RULES);
+	}
 	conf_free(nconf);
-	log_info("configuration valid, restarting processes");
+	log_info("configuration changed, restarting processes");
+	snprintf(errbuf, errlen, "configuration changed, restarting processes");
+	/* a moment for the answer to reach whoever asked */
+	if ((ev = evtimer_new(env.evbase, reexec_timer, NULL)) == NULL)
+		parent_reexec();
+	evtimer_add(ev, &tv);
+	return (RELOAD_RESTART);
+}
+
+static void
+reexec_timer(int fd, short events, void *arg)
+{
 	parent_reexec();
-	return (0);
 }
 
 static void
@@ -780,7 +872,7 @@ parent_sig(int sig, short events, void *arg)
 		parent_shutdown(0);
 		break;
 	case SIGHUP:
-		parent_reload(errbuf, sizeof(errbuf));
+		(void)parent_reload(errbuf, sizeof(errbuf));
 		break;
 	case SIGCHLD:
 		while ((pc = proc_reap(&env.ps)) != NULL) {

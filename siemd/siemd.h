@@ -112,7 +112,9 @@ enum siemd_proc {
 	X(IMSG_REPLAY_EVENTS,	"store -> correlate: packed events with ids") \
 	X(IMSG_REPLAY_DONE,	"store -> correlate: struct replay_done") \
 	X(IMSG_TRIAGE,		"web -> store: struct triage_msg, JSON") \
-	X(IMSG_TRIAGE_DONE,	"store -> web: struct triage_msg, JSON")
+	X(IMSG_TRIAGE_DONE,	"store -> web: struct triage_msg, JSON") \
+	X(IMSG_ADMIN_RELOAD,	"web -> parent: no payload") \
+	X(IMSG_ADMIN_RELOADED,	"parent -> web: NUL-terminated JSON result")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -445,6 +447,7 @@ struct siemd_env {
 	struct proc_ctx		 ps;
 	struct proc_role	 roles[PROC_MAX];
 	time_t			 started;
+	unsigned char		 secrets_digest[32];	/* of the values sent */
 };
 extern struct siemd_env	 env;
 
@@ -452,6 +455,9 @@ extern struct siemd_env	 env;
 const char *imsg_type_name(uint32_t);
 extern const struct proc_role siemd_roles[PROC_MAX];
 int	 parent_reload(char *, size_t);
+#define RELOAD_FAILED	-1	/* the file is invalid; nothing changed */
+#define RELOAD_RULES	1	/* only the rules changed; swapped live */
+#define RELOAD_RESTART	2	/* processes start afresh */
 
 /* sd_notify.c: the systemd readiness datagram, without libsystemd */
 void	 sd_notify(const char *);

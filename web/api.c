@@ -124,6 +124,7 @@ static int	 api_dispatch_query(struct imsgev *, struct imsg *);
 static int	 api_dispatch_parent(struct imsgev *, struct imsg *);
 static void	 api_call_free(struct api_call *);
 static void	 api_status_answer(void);
+static void	 api_reload_answer(const char *);
 static void	 api_status_timer(int, short, void *);
 static void	 call_closed(struct conn *, void *);
 
@@ -1943,6 +1944,11 @@ api_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	const char	*s;
 
 	switch (imsg->hdr.type) {
+	case IMSG_ADMIN_RELOADED:
+		if (imsg_get_string(imsg, &s) == -1)
+			return (-1);
+		api_reload_answer(s);
+		break;
 	case IMSG_STATUS_ALL:
 		if (imsg_get_string(imsg, &s) == -1)
 			return (-1);
@@ -2114,6 +2120,57 @@ api_status(struct request *req)
 	if (no_params(req, NULL) == -1)
 		return;
 	status_request(req, 0);
+}
+
+/*
+ * POST /admin/reload: the parent re-reads the configuration.  Only the
+ * rules changed: correlate swaps them live (200).  Anything else: the
+ * processes start afresh (202; this connection ends with them).  An
+ * invalid file changes nothing (422, the log names every error).
+ */
+static uint32_t	 reload_tickets[8];
+static size_t	 nreload;
+
+void
+api_reload(struct request *req)
+{
+	if (no_params(req, NULL) == -1)
+		return;
+	if (nreload == sizeof(reload_tickets) / sizeof(reload_tickets[0])) {
+		http_problem(req->conn, 503, "a reload is already running");
+		return;
+	}
+	if (imsgev_compose(&api.ctx->parent, IMSG_ADMIN_RELOAD, 0, -1, NULL,
+	    0) == -1) {
+		http_problem(req->conn, 503, "cannot reach the parent process");
+		return;
+	}
+	reload_tickets[nreload++] = request_ticket(req->conn);
+}
+
+static void
+api_reload_answer(const char *text)
+{
+	struct conn	*c;
+	json_t		*js;
+	const char	*result, *detail;
+	size_t		 i;
+
+	js = json_loads(text, 0, NULL);
+	result = json_string_value(json_object_get(js, "result"));
+	detail = json_string_value(json_object_get(js, "detail"));
+	for (i = 0; i < nreload; i++) {
+		if ((c = request_lookup(reload_tickets[i])) == NULL)
+			continue;
+		if (result == NULL || strcmp(result, "failed") == 0)
+			http_problem(c, 422, detail ? detail :
+			    "the configuration is invalid");
+		else
+			resp_json(c, strcmp(result, "restarting") == 0 ? 202 :
+			    200, js);
+	}
+	nreload = 0;
+	json_decref(js);
 }
 
 /*

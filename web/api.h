@@ -142,6 +142,7 @@ void		 api_stats(struct request *);
 void		 api_timeline(struct request *);
 void		 api_top(struct request *);
 void		 api_status(struct request *);
+void		 api_reload(struct request *);
 void		 api_readyz(struct request *);
 void		 api_openapi(json_t *);
 

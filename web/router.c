@@ -100,6 +100,9 @@ const struct route router_routes[] = {
 	    "Store events: a JSON object, an array or JSON lines" },
 	{ HTTP_M_GET, ROUTER_API_ROOT "/status", AUTH_ANY, api_status,
 	    "Every process with its pid, uptime and counters" },
+	{ HTTP_M_POST, ROUTER_API_ROOT "/admin/reload", AUTH_ADMIN, api_reload,
+	    "Re-read the configuration: rules swap live, other changes "
+	    "restart the processes" },
 	/* alerts, triage, silences, allow-list: api_alerts.c */
 	{ HTTP_M_GET, ROUTER_API_ROOT "/alerts", AUTH_ANY, api_alerts,
 	    "The alert queue with filters and a cursor, most recently "

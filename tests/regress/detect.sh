@@ -10,8 +10,9 @@ command -v sqlite3 >/dev/null || { echo "SKIP $T: sqlite3 missing"; exit 0; }
 setup
 write_conf
 mkdir -m 0755 "$D/web"
+cp -R "$TOP/etc/rules" "$D/rules"
 cat >>"$D/siemd.conf" <<EOT
-rules "$TOP/etc/rules"
+rules "$D/rules"
 tail "$D/web" { match "*.log" format access start beginning }
 EOT
 "$SIEMD" -n -f "$D/siemd.conf" >"$D/check" 2>&1
@@ -41,6 +42,34 @@ check "alert-history-created" [ "$(sql "SELECT count(*) FROM alert_history h JOI
 echo "198.51.100.66 - - [$now] \"GET /x?q=1%27%20or%20%271%27%3D%271 HTTP/1.1\" 200 0 \"-\" \"curl/8\"" >>"$A"
 check "sqli-updated-count-3" wait_sql "SELECT count FROM alerts WHERE title LIKE 'SQL injection%' AND group_key = 'src_ip=198.51.100.66'" 3
 check "sqli-still-one-alert" [ "$(sql "$QA")" = 1 ]
+# a new rule is taken up live: correlate swaps the set, nothing restarts
+kids=$(children "$PID" | sort | tr '\n' ' ')
+loaded=$("$SIEMCTL" -s "$SOCK" show status | sed -n 's/^correlate .*rules_loaded=\([0-9]*\).*/\1/p')
+cat >"$D/rules/admin_probe.yml" <<'EOT'
+title: Probe of the admin area
+id: 0e6f3a8d-2b1c-4d5e-9f70-123456789abc
+status: test
+author: siemd regress
+logsource:
+    category: webserver
+detection:
+    selection:
+        cs-uri-stem|startswith: '/admin'
+    condition: selection
+level: low
+EOT
+TOKEN=$(curl -sk "https://127.0.0.1:$P_API/api/v1/auth/login" \
+    -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" |
+    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+code=$(curl -sk -o "$D/reload.json" -w '%{http_code}' -X POST \
+    -H "Authorization: Bearer $TOKEN" "https://127.0.0.1:$P_API/api/v1/admin/reload")
+check "api-reload-200" [ "$code" = 200 ]
+check "api-reload-rules" grep -q "rules reloaded" "$D/reload.json"
+check "reload-rule-count" eventually 50 eval '[ "$("$SIEMCTL" -s "$SOCK" show status | sed -n "s/^correlate .*rules_loaded=\([0-9]*\).*/\1/p")" -gt "$loaded" ]'
+check "reload-same-children" [ "$(children "$PID" | sort | tr '\n' ' ')" = "$kids" ]
+echo "203.0.113.50 - - [$now] \"GET /admin/login HTTP/1.1\" 200 0 \"-\" \"Mozilla/5.0\"" >>"$A"
+check "new-rule-fires" wait_sql "SELECT count(*) FROM alerts WHERE title = 'Probe of the admin area' AND group_key = 'src_ip=203.0.113.50'" 1
 stop
 check "stop-status-0" [ "$STATUS" = 0 ]
 finish
