@@ -36,6 +36,7 @@
 #include "tail_scan.h"
 #include "rules_load.h"
 #include "sigma.h"
+#include "sigma_corr.h"
 
 const struct proc_role siemd_roles[PROC_MAX] = {
 	[PROC_INGEST] =		{ "ingest",	1 },
@@ -332,6 +333,8 @@ check_rules(struct siemd_conf *conf)
 	struct sigma_map	*map;
 	struct sigma_set	*set;
 	struct sigma_rule	*r;
+	struct corr_params	 cp;
+	struct corr_engine	*ce;
 	size_t			 i, n, loaded = 0, skipped = 0, invalid = 0;
 	int			 files, errors;
 
@@ -343,6 +346,10 @@ check_rules(struct siemd_conf *conf)
 	files = rules_read(conf->rules, check_rule_file, set, &errors);
 	if (sigma_set_compile(set) == -1)
 		errx(1, "%s: the rule set does not compile", conf->rules);
+	/* correlations the engine cannot run are marked here, as in correlate */
+	corr_params_default(&cp);
+	if ((ce = corr_new(set, map, &cp, NULL, NULL)) == NULL)
+		errx(1, "cannot set up the correlation engine");
 	n = sigma_set_count(set);
 	for (i = 0; i < n; i++) {
 		r = sigma_set_rule(set, i);
@@ -363,6 +370,7 @@ check_rules(struct siemd_conf *conf)
 	printf("rules: %zu loaded, %zu skipped, %zu invalid, from %d files"
 	    "%s\n", loaded, skipped, invalid, files,
 	    errors ? " (some could not be read)" : "");
+	corr_free(ce);
 	sigma_set_free(set);
 	sigma_map_free(map);
 }
