@@ -31,6 +31,7 @@
 #include "child.h"
 #include "event_wire.h"
 #include "sigma.h"
+#include "../web/router.h"
 #include "sigma_corr.h"
 
 #define CORRELATE_WINDOW	3600		/* seconds of event time */
@@ -75,6 +76,22 @@ struct correlate {
 	uint64_t		 corr_updates;
 };
 
+/* Silences and the allow-list, as the store last sent them. */
+struct silence {
+	char		*rule_id;	/* NULL: any rule */
+	char		*group_key;	/* NULL: any group */
+	int64_t		 expires_at;	/* µs */
+};
+
+static struct {
+	struct silence	*silences;
+	size_t		 nsilences;
+	struct cidr	*allow;
+	size_t		 nallow;
+	uint64_t	 silenced;
+	uint64_t	 allowlisted;
+} sup;
+
 static struct correlate	 cr;
 
 static json_t	*correlate_counters(void *);
@@ -111,6 +128,11 @@ correlate_counters(void *arg)
 	    "last_event_id", (json_int_t)cr.last_id);
 	if (js == NULL)
 		return (NULL);
+	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I}",
+	    "silences", (json_int_t)sup.nsilences,
+	    "allowlist", (json_int_t)sup.nallow,
+	    "silenced", (json_int_t)sup.silenced,
+	    "allowlisted", (json_int_t)sup.allowlisted));
 	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,"
 	    "s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "corr_groups", (json_int_t)cs->groups,
@@ -313,6 +335,88 @@ correlate_hit(const struct sigma_rule *rule, void *arg)
 		json_array_append_new(h->ids, json_integer(v->h.id));
 }
 
+static void
+suppress_load(const char *text)
+{
+	json_t		*js, *v;
+	size_t		 i;
+
+	for (i = 0; i < sup.nsilences; i++) {
+		free(sup.silences[i].rule_id);
+		free(sup.silences[i].group_key);
+	}
+	free(sup.silences);
+	free(sup.allow);
+	sup.silences = NULL;
+	sup.nsilences = sup.nallow = 0;
+	sup.allow = NULL;
+	if ((js = json_loads(text, 0, NULL)) == NULL)
+		return;
+	sup.silences = calloc(json_array_size(json_object_get(js,
+	    "silences")) + 1, sizeof(*sup.silences));
+	sup.allow = calloc(json_array_size(json_object_get(js,
+	    "allowlist")) + 1, sizeof(*sup.allow));
+	if (sup.silences == NULL || sup.allow == NULL)
+		fatal("%s: calloc", __func__);
+	json_array_foreach(json_object_get(js, "silences"), i, v) {
+		struct silence *si = &sup.silences[sup.nsilences++];
+		const char *r = json_string_value(json_object_get(v,
+		    "rule_id"));
+		const char *g = json_string_value(json_object_get(v,
+		    "group_key"));
+
+		si->rule_id = r && *r ? strdup(r) : NULL;
+		si->group_key = g && *g ? strdup(g) : NULL;
+		si->expires_at = json_integer_value(json_object_get(v,
+		    "expires_at"));
+	}
+	json_array_foreach(json_object_get(js, "allowlist"), i, v) {
+		if (json_is_string(v) && cidr_parse(json_string_value(v),
+		    &sup.allow[sup.nallow]) == 0)
+			sup.nallow++;
+	}
+	json_decref(js);
+	log_debug("%zu silences, %zu allow-listed networks", sup.nsilences,
+	    sup.nallow);
+}
+
+/* Is an alert for this rule and group silenced or allow-listed? */
+static int
+suppressed(const char *rule_id, const char *group)
+{
+	const char	*p;
+	char		 addr[ROUTER_MAX_ADDR];
+	int64_t		 now = real_us();
+	size_t		 i, n;
+
+	for (i = 0; i < sup.nsilences; i++) {
+		if (sup.silences[i].expires_at <= now)
+			continue;
+		if ((sup.silences[i].rule_id == NULL ||
+		    strcmp(sup.silences[i].rule_id, rule_id) == 0) &&
+		    (sup.silences[i].group_key == NULL ||
+		    strcmp(sup.silences[i].group_key, group) == 0)) {
+			sup.silenced++;
+			return (1);
+		}
+	}
+	if (sup.nallow == 0 || (p = strstr(group, "src_ip=")) == NULL)
+		return (0);
+	p += 7;
+	n = strcspn(p, ",; ");
+	if (n == 0 || n >= sizeof(addr))
+		return (0);
+	memcpy(addr, p, n);
+	addr[n] = '\0';
+	for (i = 0; i < sup.nallow; i++) {
+		if (cidr_match(&sup.allow[i], addr)) {
+			sup.allowlisted++;
+			return (1);
+		}
+	}
+	return (0);
+}
+
 /* One IMSG_ALERT; the store upserts by key.  ids is consumed. */
 static void
 correlate_send(const struct sigma_rule *rule, const char *key,
@@ -323,6 +427,10 @@ correlate_send(const struct sigma_rule *rule, const char *key,
 	char		*text;
 	size_t		 t;
 
+	if (suppressed(rule->id ? rule->id : rule->title, group)) {
+		json_decref(ids);
+		return;
+	}
 	if ((tags = json_array()) == NULL)
 		fatal("%s: json_array", __func__);
 	for (t = 0; t < rule->ntags; t++)
@@ -438,6 +546,14 @@ correlate_dispatch_store(struct imsgev *iev, struct imsg *imsg)
 	size_t			 left;
 
 	switch (imsg->hdr.type) {
+	case IMSG_SUPPRESS: {
+		const char	*text;
+
+		if (imsg_get_string(imsg, &text) == -1)
+			return (-1);
+		suppress_load(text);
+		break;
+	}
 	case IMSG_STORED:
 		if (cr.replays > 0) {
 			/* committed before the replay read: part of it */

@@ -114,7 +114,8 @@ enum siemd_proc {
 	X(IMSG_TRIAGE,		"web -> store: struct triage_msg, JSON") \
 	X(IMSG_TRIAGE_DONE,	"store -> web: struct triage_msg, JSON") \
 	X(IMSG_ADMIN_RELOAD,	"web -> parent: no payload") \
-	X(IMSG_ADMIN_RELOADED,	"parent -> web: NUL-terminated JSON result")
+	X(IMSG_ADMIN_RELOADED,	"parent -> web: NUL-terminated JSON result") \
+	X(IMSG_SUPPRESS,		"store -> correlate: NUL-terminated JSON silences, allow-list")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,

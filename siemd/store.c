@@ -278,6 +278,7 @@ static void	 store_retain_timer(int, short, void *);
 static void	 store_register(struct imsgev *, struct imsg *);
 static void	 store_exec(const char *);
 static void	 store_forward(void);
+static void	 store_send_suppress(void);
 
 static int64_t
 mono_us(void)
@@ -928,9 +929,58 @@ store_triage(struct imsgev *iev, struct imsg *imsg)
 			fatal("%s: compose", __func__);
 		free(alert);
 	}
+	if (json_object_get(js, "notify") != NULL)
+		store_send_suppress();
 	json_decref(js);
 	free(reply);
 	return (0);
+}
+
+/*
+ * Correlate learns the active silences and the allow-list at start and
+ * whenever an administrator changes them.
+ */
+static void
+store_send_suppress(void)
+{
+	sqlite3_stmt	*q;
+	json_t		*js, *sil, *allow;
+	char		*text;
+
+	if (st.correlate == NULL)
+		return;
+	sil = json_array();
+	allow = json_array();
+	if (sil == NULL || allow == NULL)
+		fatal("%s: json_array", __func__);
+	if (sqlite3_prepare_v2(st.db, "SELECT rule_id, group_key, expires_at"
+	    " FROM silences WHERE expires_at > ?1", -1, &q, NULL) !=
+	    SQLITE_OK)
+		fatalx("%s: %s", __func__, sqlite3_errmsg(st.db));
+	sqlite3_bind_int64(q, 1, real_us());
+	while (sqlite3_step(q) == SQLITE_ROW)
+		json_array_append_new(sil, json_pack("{s:s?,s:s?,s:I}",
+		    "rule_id", (const char *)sqlite3_column_text(q, 0),
+		    "group_key", (const char *)sqlite3_column_text(q, 1),
+		    "expires_at", (json_int_t)sqlite3_column_int64(q, 2)));
+	sqlite3_finalize(q);
+	if (sqlite3_prepare_v2(st.db, "SELECT cidr FROM allowlist", -1, &q,
+	    NULL) != SQLITE_OK)
+		fatalx("%s: %s", __func__, sqlite3_errmsg(st.db));
+	while (sqlite3_step(q) == SQLITE_ROW)
+		json_array_append_new(allow, json_string(
+		    (const char *)sqlite3_column_text(q, 0)));
+	sqlite3_finalize(q);
+	js = json_pack("{s:o,s:o}", "silences", sil, "allowlist", allow);
+	if (js == NULL || (text = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json", __func__);
+	if (strlen(text) + 1 > SIEMD_MAX_PAYLOAD)
+		log_warnx("too many silences and allow-list entries to send");
+	else if (imsgev_compose(st.correlate, IMSG_SUPPRESS, 0, -1, text,
+	    strlen(text) + 1) == -1)
+		fatal("%s: compose", __func__);
+	free(text);
+	json_decref(js);
 }
 
 /* Revocations are written at once: a logout must not be lost. */
@@ -1106,6 +1156,7 @@ store(struct proc_ctx *ctx)
 		imsgbuf_set_limits(&st.correlate->ibuf, 0, 0,
 		    STORE_FWD_QLIMIT, NULL, NULL);
 		st.correlate->dispatch = store_dispatch_correlate;
+		store_send_suppress();
 	}
 	if ((st.web = proc_peer(ctx, PROC_WEB, 0)) != NULL) {
 		imsgbuf_set_limits(&st.web->ibuf, 0, 0, STORE_FWD_QLIMIT,

@@ -70,6 +70,26 @@ check "reload-rule-count" eventually 50 eval '[ "$("$SIEMCTL" -s "$SOCK" show st
 check "reload-same-children" [ "$(children "$PID" | sort | tr '\n' ' ')" = "$kids" ]
 echo "203.0.113.50 - - [$now] \"GET /admin/login HTTP/1.1\" 200 0 \"-\" \"Mozilla/5.0\"" >>"$A"
 check "new-rule-fires" wait_sql "SELECT count(*) FROM alerts WHERE title = 'Probe of the admin area' AND group_key = 'src_ip=203.0.113.50'" 1
+
+# the allow-list and silences suppress alerts, and say so in the counters
+api() {
+	curl -sk -o "$D/api.json" -w '%{http_code}' -X "$1" \
+	    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+	    "https://127.0.0.1:$P_API/api/v1$2" ${3:+-d "$3"}
+}
+check "allowlist-added" [ "$(api POST /allowlist '{"cidr":"192.0.2.0/24","comment":"our scanner"}')" = 201 ]
+exp=$(date -u -d '+1 hour' '+%Y-%m-%dT%H:%M:%SZ')
+check "silence-added" [ "$(api POST /silences "{\"rule_id\":\"1d7e9c3a-5b2f-4e8d-a0c6-7f3b9e2d1c45\",\"group_key\":\"src_ip=198.51.100.99\",\"reason\":\"known test box\",\"expires_at\":\"$exp\"}")" = 201 ]
+check "correlate-knows" eventually 50 eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*allowlist=1 .*silences=1\|correlate .*silences=1 .*allowlist=1\|correlate .*allowlist=1"'
+cat >>"$A" <<EOT
+192.0.2.44 - - [$now] "GET /admin HTTP/1.1" 404 0 "-" "sqlmap/1.7.2#stable (https://sqlmap.org)"
+198.51.100.99 - - [$now] "GET /admin HTTP/1.1" 404 0 "-" "nikto/2.5"
+198.51.100.98 - - [$now] "GET /cart HTTP/1.1" 404 0 "-" "nikto/2.5"
+EOT
+check "unsuppressed-still-fires" wait_sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=198.51.100.98'" 1
+check "allowlisted-no-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=192.0.2.44'")" = 0 ]
+check "silenced-no-scanner-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=198.51.100.99' AND title LIKE 'Web vulnerability scanner%'")" = 0 ]
+check "suppression-counted" eventually 30 eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*allowlisted=[1-9]"'
 stop
 check "stop-status-0" [ "$STATUS" = 0 ]
 finish
