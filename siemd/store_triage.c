@@ -188,10 +188,15 @@ triage_transition(const char *from, const char *to)
 		return (-1);
 	if (strcmp(from, to) == 0)
 		return (0);
+	/*
+	 * Work moves forward: an open alert may be closed at any step (an
+	 * obvious false positive needs no acknowledgement first), but
+	 * never goes back to new or from in_progress to acknowledged.
+	 */
 	if (strcmp(from, "new") == 0)
-		return (strcmp(to, "acknowledged") == 0 ? 1 : -1);
+		return (strcmp(to, "new") != 0 ? 1 : -1);
 	if (strcmp(from, "acknowledged") == 0)
-		return (strcmp(to, "in_progress") == 0 ? 1 : -1);
+		return (strcmp(to, "in_progress") == 0 || closed(to) ? 1 : -1);
 	if (strcmp(from, "in_progress") == 0)
 		return (closed(to) ? 1 : -1);
 	/* closed: reopened, not thrown back to the unread queue */

@@ -231,10 +231,10 @@ check updated-moves-up eval '$C -H "Authorization: Bearer $VIC" \
     "$U/alerts?limit=1" | jq -e ".data[0].id == 1001" >/dev/null'
 
 # --- refused changes
-req skip "$ANA" PATCH /alerts/1002 '{"status":"resolved"}'
+req skip "$ANA" PATCH /alerts/1005 '{"status":"in_progress"}'
 check invalid-transition-409 problem skip 409
-check invalid-transition-detail jqb skip '.detail | test("new cannot become resolved")'
-check invalid-transition-unchanged [ "$(sql "SELECT status FROM alerts WHERE id = 1002")" = new ]
+check invalid-transition-detail jqb skip '.detail | test("resolved cannot become in_progress")'
+check invalid-transition-unchanged [ "$(sql "SELECT status FROM alerts WHERE id = 1005")" = resolved ]
 req badval "$ANA" PATCH /alerts/1002 '{"status":"done"}'
 check bad-status-400 problem badval 400
 req badmem "$ANA" PATCH /alerts/1002 '{"state":"new"}'
