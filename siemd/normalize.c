@@ -214,7 +214,8 @@ parse_audit(struct siem_event *ev, const char *buf, size_t len,
 
 /*
  * Syslog, then what the message carries: web servers logging to
- * syslog send access log lines, audispd sends audit records.
+ * syslog send access log lines, audispd sends audit records, and
+ * applications send JSON.
  */
 static int
 parse_syslog(struct siem_event *ev, const char *buf, size_t len,
@@ -245,6 +246,25 @@ parse_syslog(struct siem_event *ev, const char *buf, size_t len,
 		h.app = NULL;
 		ok = parse_audit(&in, msg, strlen(msg), &h, &why) ==
 		    PARSE_OK;
+	} else if (*msg == '{' && json_event_parse(&in, msg, strlen(msg),
+	    hint, &why) == PARSE_OK) {
+		/*
+		 * An application logging JSON through syslog: its own
+		 * fields say more than the syslog header, which stays
+		 * where the record does not say otherwise.
+		 */
+		static const int own[] = { EV_MESSAGE, EV_APP, EV_LEVEL,
+		    EV_HOST };
+		size_t i;
+
+		for (i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+			if (in.text[own[i]] == NULL)
+				continue;
+			free(ev->text[own[i]]);
+			ev->text[own[i]] = in.text[own[i]];
+			in.text[own[i]] = NULL;
+		}
+		ok = 1;
 	} else
 		ok = 0;
 	if (ok)

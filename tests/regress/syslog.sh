@@ -32,6 +32,10 @@ check "tcp-5424-octet" wait_sql "SELECT count(*) FROM events WHERE message = 'tc
 $LOG -T -t sshd --id=4242 "Failed password for invalid user admin from 198.51.100.23 port 50122 ssh2" 2>/dev/null
 check "sshd-extract" wait_sql "SELECT event_type || ' ' || src_ip || ' ' || user_id || ' ' || outcome FROM events WHERE app = 'sshd' AND pid = 4242" "login_failure 198.51.100.23 admin failure"
 
+# an application logging JSON through syslog keeps its fields
+$LOG -T -t moneycontrol '{"app":"MoneyControl","event_type":"permission_denied","user_id":"u_9","ip":"203.0.113.44","message":"denied export","level":"WARNING"}' 2>/dev/null
+check "json-in-syslog" wait_sql "SELECT app || ' ' || event_type || ' ' || user_id || ' ' || src_ip || ' ' || level FROM events WHERE message = 'denied export'" "MoneyControl permission_denied u_9 203.0.113.44 WARNING"
+
 # TLS with octet counting
 if command -v openssl >/dev/null; then
 	msg='<34>1 2026-11-22T10:00:00.000Z tlshost tlsapp - - - over tls'
