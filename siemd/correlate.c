@@ -35,6 +35,7 @@
 #include "sigma_corr.h"
 
 #define CORRELATE_WINDOW	3600		/* seconds of event time */
+#define CORRELATE_RULES_EVERY	10		/* seconds between rule reports */
 #define CORRELATE_PENDING	4096		/* hits merged per batch */
 
 struct hit {
@@ -93,11 +94,17 @@ static struct {
 } sup;
 
 static struct correlate	 cr;
+static struct event	 rules_ev;
+static int64_t		*last_hit;	/* µs event time, by rule index */
+static size_t		 nlast_hit;
 
 static json_t	*correlate_counters(void *);
 static int	 correlate_dispatch_parent(struct imsgev *, struct imsg *);
 static int	 correlate_dispatch_store(struct imsgev *, struct imsg *);
 static void	 correlate_hit(const struct sigma_rule *, void *);
+static void	 correlate_hit_one(const struct sigma_rule *, void *);
+static void	 correlate_rules_report(void);
+static void	 correlate_rules_timer(int, short, void *);
 static void	 correlate_flush(void);
 static void	 correlate_swap(void);
 static void	 correlate_corr_alert(const struct corr_alert *, void *);
@@ -196,6 +203,11 @@ correlate_swap(void)
 	cr.skipped = skipped;
 	cr.reloads++;
 	log_info("rules: %zu loaded, %zu skipped", loaded, skipped);
+	free(last_hit);
+	nlast_hit = sigma_set_count(cr.set);
+	if ((last_hit = calloc(nlast_hit + 1, sizeof(*last_hit))) == NULL)
+		fatal("%s: calloc", __func__);
+	correlate_rules_report();
 
 	/* rebuild the windows from what the store kept */
 	if ((span = corr_span(ce)) > 0) {
@@ -286,6 +298,15 @@ real_us(void)
  */
 static void
 correlate_hit(const struct sigma_rule *rule, void *arg)
+{
+	if (rule->index < nlast_hit && cr.cur != NULL &&
+	    cr.cur->h.ts > last_hit[rule->index])
+		last_hit[rule->index] = cr.cur->h.ts;
+	correlate_hit_one(rule, arg);
+}
+
+static void
+correlate_hit_one(const struct sigma_rule *rule, void *arg)
 {
 	const struct event_view	*v = cr.cur;
 	struct hit		*h;
@@ -415,6 +436,84 @@ suppressed(const char *rule_id, const char *group)
 		}
 	}
 	return (0);
+}
+
+static const char *
+state_name(enum sigma_state st)
+{
+	switch (st) {
+	case SIGMA_LOADED:
+		return ("loaded");
+	case SIGMA_SKIPPED:
+		return ("skipped");
+	default:
+		return ("invalid");
+	}
+}
+
+/*
+ * Every rule with its state, reason and counters goes to the parent,
+ * which answers the API's rule pages from it: the web process has no
+ * channel to correlate.
+ */
+static void
+correlate_rules_report(void)
+{
+	struct sigma_rule	*r;
+	json_t			*list, *o, *tags;
+	char			*text;
+	size_t			 i, n, t;
+
+	if (cr.set == NULL)
+		return;
+	if ((list = json_array()) == NULL)
+		fatal("%s: json_array", __func__);
+	n = sigma_set_count(cr.set);
+	for (i = 0; i < n; i++) {
+		r = sigma_set_rule(cr.set, i);
+		tags = json_array();
+		for (t = 0; t < r->ntags; t++)
+			json_array_append_new(tags, json_string(r->tags[t]));
+		o = json_pack("{s:s?,s:s?,s:s?,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,"
+		    "s:s,s:o,s:{s:s?,s:s?,s:s?},s:I,s:I,s:I,s:I,s:I}",
+		    "id", r->id, "title", r->title, "name", r->name,
+		    "kind", r->kind == SIGMA_DETECTION ? "detection" :
+		    r->kind == SIGMA_CORRELATION ? "correlation" : "filter",
+		    "level", r->level, "author", r->author,
+		    "description", r->description, "sigma_status", r->status,
+		    "path", r->path, "status", state_name(r->state),
+		    "tags", tags,
+		    "logsource", "product", r->product, "category",
+		    r->category, "service", r->service,
+		    "evaluated", (json_int_t)r->stats.evaluated,
+		    "prefiltered", (json_int_t)r->stats.prefiltered,
+		    "hits", (json_int_t)r->stats.matched,
+		    "eval_ns", (json_int_t)r->stats.nsec,
+		    "last_hit", (json_int_t)(i < nlast_hit ? last_hit[i] : 0));
+		if (o == NULL)
+			continue;
+		if (r->state != SIGMA_LOADED)
+			json_object_set_new(o, "reason", json_string(r->reason));
+		json_array_append_new(list, o);
+	}
+	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
+		fatalx("%s: json_dumps", __func__);
+	if (strlen(text) + 1 > SIEMD_MAX_PAYLOAD)
+		log_warnx("rule report too large for one message");
+	else if (imsgev_compose(&cr.c.ctx->parent, IMSG_RULES_STATUS, 0, -1,
+	    text, strlen(text) + 1) == -1)
+		fatal("%s: compose", __func__);
+	free(text);
+	json_decref(list);
+}
+
+static void
+correlate_rules_timer(int fd, short events, void *arg)
+{
+	struct timeval	 tv = { CORRELATE_RULES_EVERY, 0 };
+
+	correlate_rules_report();
+	evtimer_add(&rules_ev, &tv);
 }
 
 /* One IMSG_ALERT; the store upserts by key.  ids is consumed. */
@@ -595,6 +694,8 @@ correlate_dispatch_store(struct imsgev *iev, struct imsg *imsg)
 __dead void
 correlate(struct proc_ctx *ctx)
 {
+	struct timeval	 tv = { CORRELATE_RULES_EVERY, 0 };
+
 	child_setup(ctx, &cr.c);
 	cr.c.counters = correlate_counters;
 	if ((cr.map = sigma_map_default()) == NULL)
@@ -604,5 +705,7 @@ correlate(struct proc_ctx *ctx)
 	child_seal(&cr.c, child_conf_str(&cr.c, "chroot", SIEMD_EMPTY));
 	ctx->parent.dispatch = correlate_dispatch_parent;
 	cr.store->dispatch = correlate_dispatch_store;
+	evtimer_assign(&rules_ev, ctx->evbase, correlate_rules_timer, NULL);
+	evtimer_add(&rules_ev, &tv);
 	child_run(&cr.c);
 }

@@ -382,6 +382,7 @@ child_main(const char *role, const char *instance)
 	static struct proc_ctx	 ctx;
 	static struct proc_role	 roles[PROC_MAX];
 	const char		*errstr;
+	char			 title[80];
 	int			 r, inst;
 
 	log_init(1, LOG_DAEMON);
@@ -401,12 +402,8 @@ child_main(const char *role, const char *instance)
 	    sizeof(siemd_edges) / sizeof(siemd_edges[0]), imsg_type_name,
 	    SIEMD_MAX_PAYLOAD);
 	proc_child_init(&ctx, r, inst);
-	{
-		char	 title[80];
-
-		snprintf(title, sizeof(title), "siemd: %s", ctx.title);
-		proc_title(title);
-	}
+	snprintf(title, sizeof(title), "siemd: %s", ctx.title);
+	proc_title(title);
 
 	switch (r) {
 	case PROC_INGEST:
@@ -728,6 +725,22 @@ parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 		free(text);
 		break;
 	}
+	case IMSG_RULES_STATUS:
+		if (iev->role != PROC_CORRELATE ||
+		    imsg_get_string(imsg, &json) == -1)
+			return (-1);
+		free(env.rules_status);
+		if ((env.rules_status = strdup(json)) == NULL)
+			fatal("%s: strdup", __func__);
+		break;
+	case IMSG_RULES_REQ:
+		if (iev->role != PROC_WEB || imsg->datalen != 0)
+			return (-1);
+		json = env.rules_status ? env.rules_status : "[]";
+		if (imsgev_compose(iev, IMSG_RULES_ALL, 0, -1, json,
+		    strlen(json) + 1) == -1)
+			log_warn("%s: compose", __func__);
+		break;
 	case IMSG_STATUS:
 		if (imsg_get_string(imsg, &json) == -1)
 			return (-1);

@@ -115,7 +115,10 @@ enum siemd_proc {
 	X(IMSG_TRIAGE_DONE,	"store -> web: struct triage_msg, JSON") \
 	X(IMSG_ADMIN_RELOAD,	"web -> parent: no payload") \
 	X(IMSG_ADMIN_RELOADED,	"parent -> web: NUL-terminated JSON result") \
-	X(IMSG_SUPPRESS,		"store -> correlate: NUL-terminated JSON silences, allow-list")
+	X(IMSG_SUPPRESS,		"store -> correlate: NUL-terminated JSON silences, allow-list") \
+	X(IMSG_RULES_STATUS,	"correlate -> parent: NUL-terminated JSON rules") \
+	X(IMSG_RULES_REQ,	"web -> parent: no payload") \
+	X(IMSG_RULES_ALL,	"parent -> web: NUL-terminated JSON rules")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -449,6 +452,7 @@ struct siemd_env {
 	struct proc_role	 roles[PROC_MAX];
 	time_t			 started;
 	unsigned char		 secrets_digest[32];	/* of the values sent */
+	char			*rules_status;	/* correlate's last report */
 };
 extern struct siemd_env	 env;
 

@@ -58,6 +58,7 @@
 #include "router.h"
 #include "server.h"
 #include "api.h"
+#include "api_rules.h"
 
 #define CURSOR_VERSION		1
 #define CURSOR_RAW		(1 + 8 + 8 + API_HASH_LEN)
@@ -1949,6 +1950,11 @@ api_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			return (-1);
 		api_reload_answer(s);
 		break;
+	case IMSG_RULES_ALL:
+		if (imsg_get_string(imsg, &s) == -1)
+			return (-1);
+		api_rules_answer(s);
+		break;
 	case IMSG_STATUS_ALL:
 		if (imsg_get_string(imsg, &s) == -1)
 			return (-1);
@@ -2120,6 +2126,12 @@ api_status(struct request *req)
 	if (no_params(req, NULL) == -1)
 		return;
 	status_request(req, 0);
+}
+
+struct proc_ctx *
+api_ctx(void)
+{
+	return (api.ctx);
 }
 
 /*

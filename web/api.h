@@ -126,6 +126,7 @@ int64_t		 api_now(void);
 
 /* api.c: the query processes */
 void		 api_init(struct proc_ctx *);
+struct proc_ctx	*api_ctx(void);
 struct api_call	*api_query(int, json_t *, int, api_done_cb, void *);
 void		 api_query_cancel(struct api_call *);
 json_t		*api_counters(void);

@@ -36,6 +36,7 @@
 #include "server.h"
 #include "auth.h"
 #include "api.h"
+#include "api_rules.h"
 #include "api_alerts.h"
 
 #define ALLOW_HEADERS	"Authorization, Content-Type, Last-Event-ID"
@@ -100,6 +101,10 @@ const struct route router_routes[] = {
 	    "Store events: a JSON object, an array or JSON lines" },
 	{ HTTP_M_GET, ROUTER_API_ROOT "/status", AUTH_ANY, api_status,
 	    "Every process with its pid, uptime and counters" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/rules", AUTH_ANY, api_rules,
+	    "Every rule, loaded or not (with the reason), and its counters" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/rules/{id}", AUTH_ANY, api_rule,
+	    "One rule by id, name or title" },
 	{ HTTP_M_POST, ROUTER_API_ROOT "/admin/reload", AUTH_ADMIN, api_reload,
 	    "Re-read the configuration: rules swap live, other changes "
 	    "restart the processes" },

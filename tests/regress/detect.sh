@@ -71,6 +71,19 @@ check "reload-same-children" [ "$(children "$PID" | sort | tr '\n' ' ')" = "$kid
 echo "203.0.113.50 - - [$now] \"GET /admin/login HTTP/1.1\" 200 0 \"-\" \"Mozilla/5.0\"" >>"$A"
 check "new-rule-fires" wait_sql "SELECT count(*) FROM alerts WHERE title = 'Probe of the admin area' AND group_key = 'src_ip=203.0.113.50'" 1
 
+# the rule pages: every rule with its state and counters
+rules_ok() {
+	curl -sk -H "Authorization: Bearer $TOKEN" \
+	    "https://127.0.0.1:$P_API/api/v1/rules$1" >"$D/rules.json" &&
+	    jq -e "$2" "$D/rules.json" >/dev/null
+}
+check "rules-list" eventually 150 rules_ok "" '.total >= 5 and ([.data[].status] | all(. == "loaded"))'
+check "rules-filter" rules_ok "?status=skipped" '.total == 0'
+check "rules-hits" eventually 150 rules_ok "/5a8c2e71-9d4b-4f06-b3e1-0c7d6a9f8b22" '.hits >= 3 and .last_hit > 0 and .author == "siemd project"'
+code=$(curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+    "https://127.0.0.1:$P_API/api/v1/rules/no-such-rule")
+check "rules-unknown-404" [ "$code" = 404 ]
+
 # the allow-list and silences suppress alerts, and say so in the counters
 api() {
 	curl -sk -o "$D/api.json" -w '%{http_code}' -X "$1" \
