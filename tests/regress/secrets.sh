@@ -1,0 +1,85 @@
+#!/bin/sh
+# Secrets leaked into logs: the shipped rules under etc/rules/secrets
+# raise one alert per leak (an AWS key id over syslog, a Stripe live
+# key in a MoneyControl JSON line, a password in a requested URL, a
+# private key header) and nothing for look-alikes that are no secret.
+T=secrets
+. tests/regress/lib.sh
+require_root
+command -v sqlite3 >/dev/null || { echo "SKIP $T: sqlite3 missing"; exit 0; }
+command -v logger >/dev/null || { echo "SKIP $T: logger missing"; exit 0; }
+setup
+write_conf
+mkdir -m 0755 "$D/web"
+cp -R "$TOP/etc/rules" "$D/rules"
+cat >>"$D/siemd.conf" <<EOT
+rules "$D/rules"
+tail "$D/web" { match "*.log" format access start beginning }
+EOT
+"$SIEMD" -n -f "$D/siemd.conf" >"$D/check" 2>&1
+check "n-no-rule-skipped" grep -q "^rules: [1-9][0-9]* loaded, 0 skipped, 0 invalid" "$D/check"
+start || { fail start "siemd did not start"; finish; }
+
+# syslog over TCP, one line per connection
+say() {
+	logger -n 127.0.0.1 -P "$P_SYSLOG" -T -t myapp -- "$1"
+}
+# a MoneyControl JSON line with this message, stamped now
+mc() {
+	printf '{"ts":"%s","level":"%s","app":"MoneyControl","event_type":"%s","message":"%s","request_id":"req-%s","user_id":"u_7","ip":"203.0.113.70"}\n' \
+	    "$(date -u '+%Y-%m-%dT%H:%M:%S.000Z')" "$1" "$2" "$3" "$4" \
+	    >>"$D/logs/app.jsonl"
+}
+now=$(date -u '+%d/%b/%Y:%H:%M:%S +0000')
+
+# look-alikes first: none of them is a secret
+say "benign-1 key id prefix AKIA is reserved for long-term keys"
+say "benign-2 password reset requested for user bob"
+say "benign-3 login form posted with password= left empty"
+say "benign-4 stripe test key sk_test_4eC39HqLyjWDarjtT1zdp7dc in use"
+say "benign-6 token masked password=*** secret=<redacted> ghp_short xoxb-1"
+say 'benign-7 payload {"user":"bob","password":""}'
+mc INFO password_reset "benign-5 password reset requested" b5
+cat >>"$D/web/access.log" <<EOT
+198.51.100.20 - - [$now] "GET /account/password-reset?user=bob HTTP/1.1" 200 512 "-" "Mozilla/5.0"
+198.51.100.21 - - [$now] "GET /login?user=bob&password= HTTP/1.1" 401 0 "-" "Mozilla/5.0"
+EOT
+
+# the leaks
+say "leak-aws uploading backups with access key AKIAIOSFODNN7EXAMPLE"
+mc ERROR payment_failed "leak-stripe charge failed using key sk_live_4eC39HqLyjWDarjtT1zdp7dc" s1
+echo "198.51.100.30 - - [$now] \"GET /login?user=bob&password=hunter2 HTTP/1.1\" 302 0 \"-\" \"Mozilla/5.0\"" >>"$D/web/access.log"
+say "leak-pkey dumping deploy key: -----BEGIN OPENSSH PRIVATE KEY-----"
+say "leak-awssecret env aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+say "leak-github clone https://x:ghp_0123456789abcdefghijklmnopqrstuvwxyz@github.com/o/r"
+say "leak-slack posting with xoxb-1234567890-0987654321-FakeTokenForTests00"
+say "leak-jwt Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl"
+say "leak-password db connect failed user=app password=S3cr3t"
+say 'leak-json login payload {"user":"bob","password":"hunter2"}'
+
+# leaked NAME TITLE WHERE: one alert with this title, and an event of
+# it matching WHERE
+leaked() {
+	check "$1-alert" wait_sql "SELECT count(*) FROM alerts a, json_each(a.event_ids) j JOIN events e ON e.id = j.value WHERE a.title = '$2' AND $3" 1
+	check "$1-one-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE title = '$2'")" = 1 ]
+}
+leaked aws "AWS access key id in a log line" "e.raw LIKE '%leak-aws%'"
+leaked stripe "Stripe live secret or restricted key in a log line" "e.app = 'MoneyControl' AND e.message LIKE 'leak-stripe%'"
+leaked url-password "Password or secret in a requested URL" "e.src_ip = '198.51.100.30'"
+leaked private-key "Private key block in a log line" "e.raw LIKE '%leak-pkey%'"
+leaked aws-secret "AWS secret access key in a log line" "e.raw LIKE '%leak-awssecret%'"
+leaked github "GitHub token in a log line" "e.raw LIKE '%leak-github%'"
+leaked slack "Slack token in a log line" "e.raw LIKE '%leak-slack%'"
+leaked jwt "JSON Web Token in a log line" "e.raw LIKE '%leak-jwt%'"
+check "log-password-alert" wait_sql "SELECT count(*) FROM alerts a, json_each(a.event_ids) j JOIN events e ON e.id = j.value WHERE a.title = 'Password or secret value in a log line' AND (e.raw LIKE '%leak-password%' OR e.raw LIKE '%leak-json%')" 2
+check "aws-severity-high" [ "$(sql "SELECT severity FROM alerts WHERE title = 'AWS access key id in a log line'")" = high ]
+check "url-password-severity-medium" [ "$(sql "SELECT severity FROM alerts WHERE title = 'Password or secret in a requested URL'")" = medium ]
+# one rule per leak: no other secrets rule fired on the same event
+check "no-double-alerts" [ "$(sql "SELECT count(*) FROM alerts WHERE tags LIKE '%t1552.001%'")" = 9 ]
+
+# the look-alikes were stored and raised nothing
+check "benign-stored" wait_sql "SELECT count(*) FROM events WHERE message LIKE 'benign-%' OR src_ip IN ('198.51.100.20', '198.51.100.21')" 9
+check "benign-no-alert" [ "$(sql "SELECT count(*) FROM alerts a, json_each(a.event_ids) j JOIN events e ON e.id = j.value WHERE e.message LIKE 'benign-%' OR e.src_ip IN ('198.51.100.20', '198.51.100.21')")" = 0 ]
+stop
+check "stop-status-0" [ "$STATUS" = 0 ]
+finish
