@@ -7,6 +7,14 @@ import { useApi, Problem, Loading, PageHeader, NotAvailable, Sev, Num,
 import { cellText } from '../util.js';
 import { hasEndpoint } from '../api.js';
 
+// last_hit is µs of event time; local time shown, UTC on hover
+function lastHit(us) {
+	if (!us)
+		return '—';
+	const d = new Date(us / 1000);
+	return html`<span title=${d.toISOString()}>${d.toLocaleString()}</span>`;
+}
+
 export function RulesPage() {
 	const offered = hasEndpoint('rules');
 	const r = useApi(offered === false ? null : 'rules');
@@ -34,7 +42,8 @@ export function RulesPage() {
 		${rows.length ? html`<div class="table-wrap"><table class="grid">
 			<thead><tr><th scope="col">Rule</th><th scope="col">Level</th>
 			<th scope="col">Status</th><th scope="col">Log source</th>
-			<th scope="col">Tags</th><th scope="col" class="r">Alerts</th>
+			<th scope="col">Tags</th><th scope="col" class="r">Hits</th>
+			<th scope="col">Last hit</th>
 			<th scope="col">Reason skipped</th></tr></thead>
 			<tbody>${rows.map(x => html`<tr key=${x.id}>
 				<th scope="row"><span class="mono small">${x.id}</span><br />
@@ -43,7 +52,8 @@ export function RulesPage() {
 				<td>${x.status || (x.skipped ? 'skipped' : 'loaded')}</td>
 				<td class="small">${cellText(x.logsource)}</td>
 				<td class="small">${(x.tags || []).join(' ')}</td>
-				<td class="r"><${Num} n=${x.alerts} /></td>
+				<td class="r"><${Num} n=${x.hits ?? x.alerts} /></td>
+				<td class="small">${lastHit(x.last_hit)}</td>
 				<td class="small bad">${x.reason || x.skipped_reason || ''}</td>
 			</tr>`)}</tbody>
 		</table></div>` : ''}
