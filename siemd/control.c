@@ -248,6 +248,11 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 		control_reply(c, IMSG_CTL_TEXT, text);
 		free(text);
 		break;
+	case IMSG_CTL_SHOW_RULES:
+		text = control_rules_text();
+		control_reply(c, IMSG_CTL_TEXT, text);
+		free(text);
+		break;
 	case IMSG_CTL_RELOAD:
 		if (parent_reload(errbuf, sizeof(errbuf)) == RELOAD_FAILED)
 			control_reply(c, IMSG_CTL_ERROR, errbuf);
@@ -480,6 +485,47 @@ control_sources_text(void)
 	json_decref(stored);
 	if (n == 0)
 		append(&buf, &len, &cap, "no sources\n");
+	return (buf);
+}
+
+/* One line per rule: state, hits, id and title; the reason if unused. */
+char *
+control_rules_text(void)
+{
+	json_t		*list, *r;
+	const char	*reason;
+	char		*buf;
+	size_t		 len = 0, cap = 1024, i;
+	int		 n = 0;
+
+	if ((buf = malloc(cap)) == NULL)
+		fatal("%s: malloc", __func__);
+	buf[0] = '\0';
+	list = env.rules_status ? json_loads(env.rules_status, 0, NULL) : NULL;
+	if (json_is_array(list)) {
+		append(&buf, &len, &cap, "%-8s %-11s %8s  %s\n", "STATE",
+		    "KIND", "HITS", "RULE");
+		json_array_foreach(list, i, r) {
+			append(&buf, &len, &cap, "%-8s %-11s %8lld  %s  %s\n",
+			    json_string_value(json_object_get(r, "status")),
+			    json_string_value(json_object_get(r, "kind")),
+			    (long long)json_integer_value(json_object_get(r,
+			    "hits")),
+			    json_string_value(json_object_get(r, "id")) ?
+			    json_string_value(json_object_get(r, "id")) : "-",
+			    json_string_value(json_object_get(r, "title")) ?
+			    json_string_value(json_object_get(r, "title")) :
+			    "");
+			if ((reason = json_string_value(json_object_get(r,
+			    "reason"))) != NULL)
+				append(&buf, &len, &cap, "%31s%s\n", "",
+				    reason);
+			n++;
+		}
+	}
+	json_decref(list);
+	if (n == 0)
+		append(&buf, &len, &cap, "no rules loaded\n");
 	return (buf);
 }
 

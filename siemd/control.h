@@ -15,6 +15,7 @@ void	 control_cleanup(void);
 void	 control_print_listening(FILE *);
 char	*control_status_text(void);
 char	*control_sources_text(void);
+char	*control_rules_text(void);
 char	*control_status_json(void);
 
 #endif /* SIEMD_CONTROL_H */

@@ -20,6 +20,7 @@
 enum action {
 	SHOW_STATUS,
 	SHOW_SOURCES,
+	SHOW_RULES,
 	RELOAD,
 	LOG_VERBOSE,
 	LOG_BRIEF,
@@ -34,6 +35,7 @@ static const struct command {
 } commands[] = {
 	{ "show",		"status",	SHOW_STATUS },
 	{ "show",		"sources",	SHOW_SOURCES },
+	{ "show",		"rules",	SHOW_RULES },
 	{ "reload",		NULL,		RELOAD },
 	{ "log",		"verbose",	LOG_VERBOSE },
 	{ "log",		"brief",	LOG_BRIEF },
@@ -126,6 +128,8 @@ main(int argc, char *argv[])
 		return (request(sock, IMSG_CTL_SHOW_STATUS, NULL, 0));
 	case SHOW_SOURCES:
 		return (request(sock, IMSG_CTL_SHOW_SOURCES, NULL, 0));
+	case SHOW_RULES:
+		return (request(sock, IMSG_CTL_SHOW_RULES, NULL, 0));
 	case RELOAD:
 		return (request(sock, IMSG_CTL_RELOAD, NULL, 0));
 	case LOG_VERBOSE:

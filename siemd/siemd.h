@@ -83,6 +83,7 @@ enum siemd_proc {
 	X(IMSG_STATUS,		"child -> parent: NUL-terminated JSON counters") \
 	X(IMSG_CTL_SHOW_STATUS,	"siemctl: no payload") \
 	X(IMSG_CTL_SHOW_SOURCES,"siemctl: no payload") \
+	X(IMSG_CTL_SHOW_RULES,	"siemctl: no payload") \
 	X(IMSG_CTL_RELOAD,	"siemctl: no payload") \
 	X(IMSG_CTL_LOG_VERBOSE,	"siemctl: int verbosity") \
 	X(IMSG_CTL_TEXT,	"parent -> siemctl: NUL-terminated text") \

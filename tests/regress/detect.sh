@@ -19,6 +19,7 @@ EOT
 check "n-reports-rules" grep -q "^rules: [1-9][0-9]* loaded" "$D/check"
 start || { fail start "siemd did not start"; finish; }
 check "rules-loaded" eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*rules_loaded=[1-9]"'
+check "siemctl-show-rules" eventually 150 eval '"$SIEMCTL" -s "$SOCK" sh ru | grep -q "^loaded .*SQL injection or path traversal probe"'
 
 A="$D/web/access.log"
 now=$(date -u '+%d/%b/%Y:%H:%M:%S +0000')
