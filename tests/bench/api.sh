@@ -1,0 +1,91 @@
+#!/bin/sh
+# API latency: with a database of BENCH_API_ROWS events (default
+# 500,000) and ingest running at BENCH_API_RATE events/s (default
+# 2,000), time filtered first pages, deep cursor pages, full-text
+# searches, 24 h timelines and top-10 facets (p50/p95/p99 over
+# BENCH_API_N requests each), then /events requests per second at 16
+# concurrent clients with wrk when it is installed.  Figures, not
+# pass/fail; run as root: sh tests/bench/api.sh [OBJDIR]
+T=benchapi
+O=${1:-obj}
+. tests/regress/lib.sh "$(pwd)/$O"
+require_root
+ROWS=${BENCH_API_ROWS:-500000}
+RATE=${BENCH_API_RATE:-2000}
+N=${BENCH_API_N:-50}
+BDIR="$O/bench"
+mkdir -p "$BDIR"
+LOADGEN=$BDIR/loadgen
+[ -x "$LOADGEN" ] || cc -O2 -Wall -Wextra -Werror -o "$LOADGEN" \
+    tests/bench/loadgen.c || exit 1
+setup
+write_conf
+start || exit 1
+U="https://127.0.0.1:$P_API/api/v1"
+TOKEN=$(curl -sk "$U/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" |
+    sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+echo "api bench: filling the database with $ROWS events"
+"$LOADGEN" -t tcp-octet -h 127.0.0.1 -p "$P_SYSLOG" -n "$ROWS" -m all \
+    >/dev/null
+i=0
+while [ $i -lt 1800 ]; do
+	n=$(sql "SELECT max(id) FROM events")
+	[ "${n:-0}" -ge "$ROWS" ] && break
+	sleep 1
+	i=$((i + 1))
+done
+echo "api bench: $(sql "SELECT count(*) FROM events") events stored"
+# ingest keeps running while the API is measured
+"$LOADGEN" -t tcp-octet -h 127.0.0.1 -p "$P_SYSLOG" -r "$RATE" -d 600 \
+    -m all >/dev/null 2>&1 &
+LG=$!
+trap 'kill $LG 2>/dev/null; cleanup' EXIT INT TERM
+
+# timeit NAME PATH: N requests, prints p50 p95 p99 in ms
+timeit() {
+	_name=$1
+	_path=$2
+	_j=0
+	: >"$D/t.$_name"
+	while [ $_j -lt "$N" ]; do
+		curl -sk -o /dev/null -w '%{time_total}\n' \
+		    -H "Authorization: Bearer $TOKEN" "$U$_path" >>"$D/t.$_name"
+		_j=$((_j + 1))
+	done
+	sort -n "$D/t.$_name" | awk -v name="$_name" '{ v[NR] = $1 * 1000 }
+	    END { printf("%-22s p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms\n",
+	    name, v[int(NR * 0.50) + 0 > 0 ? int(NR * 0.50) : 1],
+	    v[int(NR * 0.95) > 0 ? int(NR * 0.95) : 1],
+	    v[int(NR * 0.99) > 0 ? int(NR * 0.99) : 1]) }'
+}
+
+# a deep page: follow the cursor 20 pages in
+cur=""
+k=0
+while [ $k -lt 20 ]; do
+	cur=$(curl -sk -H "Authorization: Bearer $TOKEN" \
+	    "$U/events?app=sshd&limit=200${cur:+&cursor=$cur}" |
+	    jq -r '.next_cursor // empty')
+	[ -n "$cur" ] || break
+	k=$((k + 1))
+done
+
+{
+echo "API latency, $(sql "SELECT count(*) FROM events") events, ingest at $RATE/s"
+timeit "first-page-filtered" "/events?app=sshd&event_type=login_failure&limit=200"
+[ -n "$cur" ] && timeit "deep-cursor-page" "/events?app=sshd&limit=200&cursor=$cur"
+timeit "full-text" "/events?q=%22Failed%20password%22&limit=200"
+timeit "timeline-24h" "/timeline?from=-24h&to=now&bucket=1h"
+timeit "top-10-src-ip" "/top?field=src_ip&limit=10"
+if command -v wrk >/dev/null; then
+	echo "wrk, 16 connections, 15 s, /events?app=sshd&limit=50:"
+	wrk -t2 -c16 -d15s -H "Authorization: Bearer $TOKEN" \
+	    "$U/events?app=sshd&limit=50" | grep -E "Requests/sec|Latency"
+else
+	echo "wrk not installed: no requests/s figure (apt-get install wrk)"
+fi
+echo "targets: p95 under 50 ms for pages, under 200 ms for full-text and timelines"
+} | tee "$BDIR/api-results.txt"
+kill $LG 2>/dev/null
+stop
