@@ -225,6 +225,7 @@ struct file_ctx {
 };
 
 static pcre2_match_context	*sigma_mctx;
+static int			 sigma_jit = 1;	/* see sigma_set_jit() */
 
 static char	*xstrdup(const char *);
 static char	*xstrndup(const char *, size_t);
@@ -1824,7 +1825,9 @@ fm_values(struct compile *cc, struct sigma_fm *fm, const enum sigma_mod *mods,
 				    (size_t)eoff);
 				return (-1);
 			}
-			(void)pcre2_jit_compile(v->re, PCRE2_JIT_COMPLETE);
+			if (sigma_jit)
+				(void)pcre2_jit_compile(v->re,
+				    PCRE2_JIT_COMPLETE);
 			if ((v->md = pcre2_match_data_create_from_pattern(
 			    v->re, NULL)) == NULL)
 				fatalx("%s: pcre2_match_data", __func__);
@@ -2785,6 +2788,17 @@ sigma_set_new(const struct sigma_map *map)
 		pcre2_set_depth_limit(sigma_mctx, SIGMA_RE_DEPTH_LIMIT);
 	}
 	return (set);
+}
+
+/*
+ * Whether regular expressions are JIT-compiled (the default).  A
+ * process whose sandbox forbids executable memory turns it off before
+ * it compiles a set: PCRE2's interpreter then runs the same patterns.
+ */
+void
+sigma_set_jit(int on)
+{
+	sigma_jit = on;
 }
 
 /*

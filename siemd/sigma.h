@@ -253,6 +253,7 @@ struct sigma_set *sigma_set_new(const struct sigma_map *);
 int		 sigma_set_add_file(struct sigma_set *, const char *,
 		    const char *, size_t);
 int		 sigma_set_compile(struct sigma_set *);
+void		 sigma_set_jit(int);	/* 0: no PCRE2 JIT (sandboxes) */
 size_t		 sigma_set_count(const struct sigma_set *);
 struct sigma_rule *sigma_set_rule(const struct sigma_set *, size_t);
 struct sigma_rule *sigma_set_find(const struct sigma_set *, const char *);

@@ -37,6 +37,7 @@
 #include "auth.h"
 #include "api.h"
 #include "api_rules.h"
+#include "api_explain.h"
 #include "api_alerts.h"
 
 #define ALLOW_HEADERS	"Authorization, Content-Type, Last-Event-ID"
@@ -105,6 +106,14 @@ const struct route router_routes[] = {
 	    "Every rule, loaded or not (with the reason), and its counters" },
 	{ HTTP_M_GET, ROUTER_API_ROOT "/rules/{id}", AUTH_ANY, api_rule,
 	    "One rule by id, name or title" },
+	/* trying a rule: api_explain.c */
+	{ HTTP_M_POST, ROUTER_API_ROOT "/rules/explain", AUTH_ANY,
+	    api_rules_explain, "Why a Sigma rule sent in the body matches "
+	    "an event (stored, by id, or sent) or not" },
+	{ HTTP_M_POST, ROUTER_API_ROOT "/rules/backtest", AUTH_ANALYST,
+	    api_rules_backtest, "The alerts a Sigma rule sent in the body "
+	    "would have raised on stored events of a time range; nothing "
+	    "is stored" },
 	{ HTTP_M_POST, ROUTER_API_ROOT "/admin/reload", AUTH_ADMIN, api_reload,
 	    "Re-read the configuration: rules swap live, other changes "
 	    "restart the processes" },
