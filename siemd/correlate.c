@@ -104,6 +104,7 @@ static int	 correlate_dispatch_store(struct imsgev *, struct imsg *);
 static void	 correlate_hit(const struct sigma_rule *, void *);
 static void	 correlate_hit_one(const struct sigma_rule *, void *);
 static void	 correlate_rules_report(void);
+static void	 correlate_silent(const char *);
 static void	 correlate_rules_timer(int, short, void *);
 static void	 correlate_flush(void);
 static void	 correlate_swap(void);
@@ -250,6 +251,14 @@ correlate_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_RULES_DONE:
 		correlate_swap();
 		break;
+	case IMSG_SOURCE_SILENT: {
+		const char	*text;
+
+		if (imsg_get_string(imsg, &text) == -1)
+			return (-1);
+		correlate_silent(text);
+		break;
+	}
 	default:
 		return (-1);
 	}
@@ -514,6 +523,55 @@ correlate_rules_timer(int fd, short events, void *arg)
 
 	correlate_rules_report();
 	evtimer_add(&rules_ev, &tv);
+}
+
+/*
+ * A source configured with "silent after" went quiet (the parent
+ * watches the counters): a built-in alert, silenced like any other.
+ */
+static void
+correlate_silent(const char *text)
+{
+	json_t		*in, *js;
+	const char	*source;
+	char		 group[512], key[640], desc[256], *out;
+	int64_t		 since, interval;
+
+	if ((in = json_loads(text, 0, NULL)) == NULL ||
+	    (source = json_string_value(json_object_get(in, "source"))) ==
+	    NULL) {
+		json_decref(in);
+		return;
+	}
+	since = json_integer_value(json_object_get(in, "since"));
+	interval = json_integer_value(json_object_get(in, "interval"));
+	snprintf(group, sizeof(group), "source=%s", source);
+	snprintf(key, sizeof(key), "siemd-silent-source|%s|%lld", group,
+	    (long long)since);
+	snprintf(desc, sizeof(desc), "Nothing was received from %s for "
+	    "%lld seconds (its silent after interval).", source,
+	    (long long)interval);
+	if (suppressed("siemd-silent-source", group)) {
+		json_decref(in);
+		return;
+	}
+	js = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[],s:s,s:I,s:I,"
+	    "s:i,s:[]}",
+	    "key", key, "rule_id", "siemd-silent-source",
+	    "title", "Log source went silent", "author", "siemd",
+	    "description", desc, "level", "medium", "severity", "medium",
+	    "tags", "group_key", group,
+	    "first_seen", (json_int_t)since, "last_seen", (json_int_t)since,
+	    "count", 1, "event_ids");
+	if (js == NULL || (out = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json", __func__);
+	if (imsgev_compose(cr.store, IMSG_ALERT, 0, -1, out,
+	    strlen(out) + 1) == -1)
+		fatal("%s: compose", __func__);
+	cr.alerts++;
+	free(out);
+	json_decref(js);
+	json_decref(in);
 }
 
 /* One IMSG_ALERT; the store upserts by key.  ids is consumed. */

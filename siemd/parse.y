@@ -41,6 +41,7 @@
 #define CONF_MIN_RCVBUF		(4 * 1024)
 #define CONF_MAX_RCVBUF		(1024 * 1024 * 1024)
 #define CONF_MIN_MAXMSG		256
+#define CONF_MAX_SILENT		(30 * 86400)
 /* a record and its header must fit one batch to the parser */
 #define CONF_MAX_MAXMSG		(RECORDS_BATCH_MAX - 1024)
 #define CONF_MAX_CONNS		65535
@@ -91,6 +92,7 @@ struct listen_cur {
 	int64_t			 maxconns;
 	int64_t			 idle;
 	int64_t			 handshake;
+	int64_t			 silent;	/* -1: not given */
 	char			*cert;
 	char			*key;
 	char			*ca;
@@ -102,6 +104,7 @@ struct tail_cur {
 	int			 format;	/* -1: not given */
 	char			*app;
 	int			 start;		/* -1: not given */
+	int64_t			 silent;	/* -1: not given */
 };
 
 struct user_cur {
@@ -185,10 +188,10 @@ static void	 listeners_free(struct siemd_listeners *);
 static void	 strlist_free(struct siemd_strlists *);
 %}
 
-%token	API APP BODY BUFFER CA CERTIFICATE CHROOT CLIENT CONNECTIONS CORS
+%token	AFTER API APP BODY BUFFER CA CERTIFICATE CHROOT CLIENT CONNECTIONS CORS
 %token	DATABASE FORMAT HANDSHAKE HTDOCS IDLE INCLUDE INGEST KEY LIFETIME
 %token	LIMIT LISTEN MATCH MAX MESSAGE ON ORIGIN PARSERS PASSWORD PORT
-%token	PREFIX PROXY RATE RECEIVE RETENTION ROLE RULES SECRET SECRETS SIZE
+%token	PREFIX PROXY RATE RECEIVE RETENTION ROLE RULES SECRET SECRETS SILENT SIZE
 %token	START TAIL TCP TIMEOUT TLS TOKEN TRUSTED UDP USER
 %token	ERROR
 %token	<v.string>	STRING
@@ -458,6 +461,15 @@ listenopt	: RECEIVE BUFFER size		{
 			else
 				lcur.idle = $3;
 		}
+		| SILENT AFTER duration		{
+			if ($3 >= 0 && ($3 < 1 || $3 > CONF_MAX_SILENT))
+				conferr($<lineno>1, "silent after must be "
+				    "between 1s and 30d");
+			else if (lcur.silent != -1)
+				conferr($<lineno>1, "duplicate silent after");
+			else
+				lcur.silent = $3;
+		}
 		| HANDSHAKE TIMEOUT duration	{
 			if ($3 >= 0 && ($3 < 1 || $3 > CONF_MAX_HANDSHAKE))
 				conferr($<lineno>1, "handshake timeout must be "
@@ -536,6 +548,15 @@ tailopt		: MATCH STRING			{
 				    $2);
 			else
 				tcur.app = $2;
+		}
+		| SILENT AFTER duration		{
+			if ($3 >= 0 && ($3 < 1 || $3 > CONF_MAX_SILENT))
+				conferr($<lineno>1, "silent after must be "
+				    "between 1s and 30d");
+			else if (tcur.silent != -1)
+				conferr($<lineno>1, "duplicate silent after");
+			else
+				tcur.silent = $3;
 		}
 		| START STRING			{
 			if (tcur.start != -1)
@@ -655,6 +676,7 @@ lookup(const char *s)
 {
 	/* sorted for bsearch */
 	static const struct keyword keywords[] = {
+		{ "after",		AFTER },
 		{ "api",		API },
 		{ "app",		APP },
 		{ "body",		BODY },
@@ -693,6 +715,7 @@ lookup(const char *s)
 		{ "rules",		RULES },
 		{ "secret",		SECRET },
 		{ "secrets",		SECRETS },
+		{ "silent",		SILENT },
 		{ "size",		SIZE },
 		{ "start",		START },
 		{ "tail",		TAIL },
@@ -1265,7 +1288,7 @@ listen_reset(void)
 {
 	memset(&lcur, 0, sizeof(lcur));
 	lcur.rcvbuf = lcur.maxmsg = lcur.maxconns = -1;
-	lcur.idle = lcur.handshake = -1;
+	lcur.idle = lcur.handshake = lcur.silent = -1;
 }
 
 /*
@@ -1429,6 +1452,7 @@ listen_add(int api, int line)
 	l->idle_timeout = lcur.idle != -1 ? lcur.idle : SIEMD_IDLE_TIMEOUT;
 	l->handshake_timeout = lcur.handshake != -1 ? lcur.handshake :
 	    SIEMD_HANDSHAKE_TIMEOUT;
+	l->silent_after = lcur.silent != -1 ? lcur.silent : 0;
 	l->cert = xstrdup(lcur.cert);
 	l->key = xstrdup(lcur.key);
 	l->ca = xstrdup(lcur.ca);
@@ -1460,6 +1484,7 @@ tail_reset(void)
 {
 	memset(&tcur, 0, sizeof(tcur));
 	tcur.format = tcur.start = -1;
+	tcur.silent = -1;
 }
 
 /* Relative, no ".." component: files must stay under the directory. */
@@ -1495,6 +1520,7 @@ tail_add(const char *dir, int line)
 	t->format = tcur.format != -1 ? tcur.format : FORMAT_AUTO;
 	t->app = xstrdup(tcur.app);
 	t->start_beginning = tcur.start == 1;
+	t->silent_after = tcur.silent != -1 ? tcur.silent : 0;
 	t->file = xstrdup(file->name);
 	t->line = line;
 	TAILQ_INSERT_TAIL(&conf->tails, t, entry);

@@ -34,6 +34,7 @@
 #include "siemd.h"
 #include "control.h"
 #include "tail_scan.h"
+#include "silence.h"
 #include "rules_load.h"
 #include "sigma.h"
 #include "sigma_corr.h"
@@ -292,6 +293,7 @@ main(int argc, char *argv[])
 
 	tails_start(conf);
 	parent_send_rules(conf);
+	silence_init(conf);
 
 	/* a child may have died before the signal event existed */
 	raise(SIGCHLD);
@@ -761,6 +763,7 @@ parent_status_timer(int fd, short events, void *arg)
 	struct timeval	 tv = { SIEMD_STATUS_INTERVAL, 0 };
 
 	/* children push their counters on their own timers */
+	silence_check();
 	evtimer_add(ev, &tv);
 }
 

@@ -119,7 +119,8 @@ enum siemd_proc {
 	X(IMSG_SUPPRESS,		"store -> correlate: NUL-terminated JSON silences, allow-list") \
 	X(IMSG_RULES_STATUS,	"correlate -> parent: NUL-terminated JSON rules") \
 	X(IMSG_RULES_REQ,	"web -> parent: no payload") \
-	X(IMSG_RULES_ALL,	"parent -> web: NUL-terminated JSON rules")
+	X(IMSG_RULES_ALL,	"parent -> web: NUL-terminated JSON rules") \
+	X(IMSG_SOURCE_SILENT,	"parent -> correlate: NUL-terminated JSON source")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,
@@ -333,6 +334,7 @@ struct siemd_listener {
 	int			 maxconns;
 	int			 idle_timeout;	/* seconds */
 	int			 handshake_timeout;
+	int64_t			 silent_after;	/* seconds, 0 = not watched */
 	char			*cert;		/* tls: file names */
 	char			*key;
 	char			*ca;
@@ -350,6 +352,7 @@ struct siemd_tail {
 	enum tail_format	 format;
 	char			*app;		/* NULL: from the record */
 	int			 start_beginning;
+	int64_t			 silent_after;	/* seconds, 0 = not watched */
 	char			*file;
 	int			 line;
 };
