@@ -180,41 +180,6 @@ static const char store_schema_v2[] =
 	"CREATE TABLE revoked (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)"
 	" WITHOUT ROWID;";
 
-/*
- * Version 3: alerts, their notes and history, silences and the
- * allow-list.  An alert keeps the rule's author (the Sigma licence
- * asks for it) and at most 100 event ids (the upsert's LIMIT), with
- * the total beside them.
- */
-static const char store_schema_v3[] =
-	"CREATE TABLE alerts ("
-	" id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
-	" rule_id TEXT NOT NULL, title TEXT, author TEXT, description TEXT,"
-	" level TEXT, severity TEXT NOT NULL, tags TEXT, group_key TEXT,"
-	" first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
-	" count INTEGER NOT NULL, event_ids TEXT NOT NULL,"
-	" events_total INTEGER NOT NULL, status TEXT NOT NULL,"
-	" assignee TEXT, created_at INTEGER NOT NULL,"
-	" updated_at INTEGER NOT NULL);"
-	"CREATE INDEX alerts_status ON alerts (status, updated_at);"
-	"CREATE INDEX alerts_rule ON alerts (rule_id, updated_at);"
-	"CREATE INDEX alerts_severity ON alerts (severity, updated_at);"
-	"CREATE TABLE alert_notes ("
-	" id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL,"
-	" at INTEGER NOT NULL, who TEXT NOT NULL, note TEXT NOT NULL);"
-	"CREATE INDEX alert_notes_alert ON alert_notes (alert_id, id);"
-	"CREATE TABLE alert_history ("
-	" id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL,"
-	" at INTEGER NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,"
-	" from_status TEXT, to_status TEXT, note TEXT);"
-	"CREATE INDEX alert_history_alert ON alert_history (alert_id, id);"
-	"CREATE TABLE silences ("
-	" id INTEGER PRIMARY KEY, rule_id TEXT, group_key TEXT,"
-	" reason TEXT NOT NULL, owner TEXT NOT NULL,"
-	" created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
-	"CREATE TABLE allowlist ("
-	" id INTEGER PRIMARY KEY, cidr TEXT NOT NULL, comment TEXT,"
-	" owner TEXT NOT NULL, created_at INTEGER NOT NULL);";
 
 /*
  * Version 4: the field indices hold (field, id) instead of (field, ts).
@@ -395,7 +360,7 @@ store_open(void)
 	}
 	if (version < 3) {
 		store_exec("BEGIN");
-		store_exec(store_schema_v3);
+		store_exec(triage_schema);
 		store_exec("INSERT INTO schema_version VALUES (3)");
 		store_exec("COMMIT");
 		log_info("database schema migrated to version 3");

@@ -73,4 +73,6 @@ json_t	*triage_alert_normalize(json_t *, int64_t);
 json_t	*triage_silence_json(sqlite3_stmt *, int64_t);
 json_t	*triage_allow_json(sqlite3_stmt *);
 
+extern const char triage_schema[];
+
 #endif /* SIEMD_STORE_TRIAGE_H */

@@ -19,35 +19,6 @@
 
 #define NOW	1793700000000000LL	/* 2026-11-03T10:00:00Z, µs */
 
-static const char SCHEMA[] =
-	"CREATE TABLE alerts ("
-	" id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
-	" rule_id TEXT NOT NULL, title TEXT, author TEXT, description TEXT,"
-	" level TEXT, severity TEXT NOT NULL, tags TEXT, group_key TEXT,"
-	" first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
-	" count INTEGER NOT NULL, event_ids TEXT NOT NULL,"
-	" events_total INTEGER NOT NULL, status TEXT NOT NULL,"
-	" assignee TEXT, created_at INTEGER NOT NULL,"
-	" updated_at INTEGER NOT NULL);"
-	"CREATE INDEX alerts_status ON alerts (status, updated_at);"
-	"CREATE INDEX alerts_rule ON alerts (rule_id, updated_at);"
-	"CREATE INDEX alerts_severity ON alerts (severity, updated_at);"
-	"CREATE TABLE alert_notes ("
-	" id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL,"
-	" at INTEGER NOT NULL, who TEXT NOT NULL, note TEXT NOT NULL);"
-	"CREATE INDEX alert_notes_alert ON alert_notes (alert_id, id);"
-	"CREATE TABLE alert_history ("
-	" id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL,"
-	" at INTEGER NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL,"
-	" from_status TEXT, to_status TEXT, note TEXT);"
-	"CREATE INDEX alert_history_alert ON alert_history (alert_id, id);"
-	"CREATE TABLE silences ("
-	" id INTEGER PRIMARY KEY, rule_id TEXT, group_key TEXT,"
-	" reason TEXT NOT NULL, owner TEXT NOT NULL,"
-	" created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
-	"CREATE TABLE allowlist ("
-	" id INTEGER PRIMARY KEY, cidr TEXT NOT NULL, comment TEXT,"
-	" owner TEXT NOT NULL, created_at INTEGER NOT NULL);";
 
 static sqlite3	*db;
 
@@ -60,7 +31,7 @@ db_open(void)
 	if (db != NULL)
 		sqlite3_close(db);
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
-	    sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(db, triage_schema, NULL, NULL, NULL) != SQLITE_OK) {
 		printf("FAIL triage-setup: %s\n", sqlite3_errmsg(db));
 		exit(1);
 	}
