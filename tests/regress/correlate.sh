@@ -23,7 +23,7 @@ EOT
 "$SIEMD" -n -f "$D/siemd.conf" >"$D/check" 2>&1
 check "rules-all-load" grep -q "^rules: [1-9][0-9]* loaded, 0 skipped, 0 invalid" "$D/check"
 start || { fail start "siemd did not start"; finish; }
-check "correlations-loaded" eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*rules_loaded=[1-9]"'
+check "correlations-loaded" eventually 50 eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*rules_loaded=[1-9]"'
 
 BF="SSH password brute force"
 

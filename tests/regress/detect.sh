@@ -18,7 +18,7 @@ EOT
 "$SIEMD" -n -f "$D/siemd.conf" >"$D/check" 2>&1
 check "n-reports-rules" grep -q "^rules: [1-9][0-9]* loaded" "$D/check"
 start || { fail start "siemd did not start"; finish; }
-check "rules-loaded" eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*rules_loaded=[1-9]"'
+check "rules-loaded" eventually 50 eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*rules_loaded=[1-9]"'
 check "siemctl-show-rules" eventually 150 eval '"$SIEMCTL" -s "$SOCK" sh ru | grep -q "^loaded .*SQL injection or path traversal probe"'
 
 A="$D/web/access.log"
