@@ -61,6 +61,7 @@ struct correlate {
 	uint64_t		 batches;
 	uint64_t		 matches;
 	uint64_t		 alerts;
+	uint64_t		 alerts_too_large;
 	uint64_t		 reloads;
 	int64_t			 last_id;
 	struct imsgev		*store;
@@ -105,6 +106,7 @@ static void	 correlate_hit(const struct sigma_rule *, void *);
 static void	 correlate_hit_one(const struct sigma_rule *, void *);
 static void	 correlate_rules_report(void);
 static void	 correlate_silent(const char *);
+static void	 send_alert(json_t *);
 static void	 correlate_rules_timer(int, short, void *);
 static void	 correlate_flush(void);
 static void	 correlate_swap(void);
@@ -136,7 +138,8 @@ correlate_counters(void *arg)
 	    "last_event_id", (json_int_t)cr.last_id);
 	if (js == NULL)
 		return (NULL);
-	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I}",
+	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I}",
+	    "alerts_too_large", (json_int_t)cr.alerts_too_large,
 	    "silences", (json_int_t)sup.nsilences,
 	    "allowlist", (json_int_t)sup.nallow,
 	    "silenced", (json_int_t)sup.silenced,
@@ -526,6 +529,32 @@ correlate_rules_timer(int fd, short events, void *arg)
 }
 
 /*
+ * Every alert leaves through here (the store upserts by key).  One
+ * that does not fit a message is counted and logged, never lost
+ * without a word.  js is consumed.
+ */
+static void
+send_alert(json_t *js)
+{
+	char	*text;
+
+	if (js == NULL || (text = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json", __func__);
+	if (strlen(text) + 1 > SIEMD_MAX_PAYLOAD) {
+		cr.alerts_too_large++;
+		log_warnx("alert %s too large to store",
+		    json_string_value(json_object_get(js, "key")));
+	} else {
+		if (imsgev_compose(cr.store, IMSG_ALERT, 0, -1, text,
+		    strlen(text) + 1) == -1)
+			fatal("%s: compose", __func__);
+		cr.alerts++;
+	}
+	free(text);
+	json_decref(js);
+}
+
+/*
  * A source configured with "silent after" went quiet (the parent
  * watches the counters): a built-in alert, silenced like any other.
  */
@@ -534,7 +563,7 @@ correlate_silent(const char *text)
 {
 	json_t		*in, *js;
 	const char	*source;
-	char		 group[512], key[640], desc[256], *out;
+	char		 group[512], key[640], desc[256];
 	int64_t		 since, interval;
 
 	if ((in = json_loads(text, 0, NULL)) == NULL ||
@@ -563,14 +592,7 @@ correlate_silent(const char *text)
 	    "tags", "group_key", group,
 	    "first_seen", (json_int_t)since, "last_seen", (json_int_t)since,
 	    "count", 1, "event_ids");
-	if (js == NULL || (out = json_dumps(js, JSON_COMPACT)) == NULL)
-		fatalx("%s: json", __func__);
-	if (imsgev_compose(cr.store, IMSG_ALERT, 0, -1, out,
-	    strlen(out) + 1) == -1)
-		fatal("%s: compose", __func__);
-	cr.alerts++;
-	free(out);
-	json_decref(js);
+	send_alert(js);
 	json_decref(in);
 }
 
@@ -581,7 +603,6 @@ correlate_send(const struct sigma_rule *rule, const char *key,
     json_t *ids)
 {
 	json_t		*js, *tags;
-	char		*text;
 	size_t		 t;
 
 	if (suppressed(rule->id ? rule->id : rule->title, group)) {
@@ -607,15 +628,7 @@ correlate_send(const struct sigma_rule *rule, const char *key,
 	    "last_seen", (json_int_t)last,
 	    "count", (json_int_t)count,
 	    "event_ids", ids);
-	if (js == NULL || (text = json_dumps(js, JSON_COMPACT)) == NULL)
-		fatalx("%s: json", __func__);
-	if (strlen(text) + 1 <= SIEMD_MAX_PAYLOAD &&
-	    imsgev_compose(cr.store, IMSG_ALERT, 0, -1, text,
-	    strlen(text) + 1) == -1)
-		fatal("%s: compose", __func__);
-	cr.alerts++;
-	free(text);
-	json_decref(js);
+	send_alert(js);
 }
 
 /* Each merged hit becomes one alert, keyed by rule, group and hour. */

@@ -4,6 +4,7 @@
  * trusts a pointer: a malformed batch is a protocol error.
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,4 +183,19 @@ wire_free(struct wire_buf *wb)
 {
 	free(wb->buf);
 	memset(wb, 0, sizeof(*wb));
+}
+
+/*
+ * The key a source is counted under in status reports: "L<id>" for a
+ * listener, "F<id>" for a file, "H" for all of HTTP ingest (its ids
+ * are per request).
+ */
+void
+source_key(int kind, int64_t id, char *buf, size_t len)
+{
+	if (kind == SOURCE_HTTP)
+		strlcpy(buf, "H", len);
+	else
+		snprintf(buf, len, "%c%lld", kind == SOURCE_FILE ? 'F' : 'L',
+		    (long long)id);
 }

@@ -50,5 +50,6 @@ int	 event_view_repack(struct wire_buf *, const struct event_view *,
 	    int64_t);
 void	 wire_reset(struct wire_buf *);
 void	 wire_free(struct wire_buf *);
+void	 source_key(int, int64_t, char *, size_t);
 
 #endif /* SIEMD_EVENT_WIRE_H */

@@ -70,19 +70,15 @@ now_us(void)
 	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
+/* The inverse of conf_format_name(); unknown names mean auto. */
 static enum tail_format
 format_of(const char *s)
 {
-	if (s == NULL)
-		return (FORMAT_AUTO);
-	if (strcmp(s, "jsonl") == 0)
-		return (FORMAT_JSONL);
-	if (strcmp(s, "syslog") == 0)
-		return (FORMAT_SYSLOG);
-	if (strcmp(s, "auditd") == 0)
-		return (FORMAT_AUDITD);
-	if (strcmp(s, "access") == 0)
-		return (FORMAT_ACCESS);
+	int	 f;
+
+	for (f = FORMAT_AUTO; s != NULL && f <= FORMAT_ACCESS; f++)
+		if (strcmp(s, conf_format_name(f)) == 0)
+			return (f);
 	return (FORMAT_AUTO);
 }
 
@@ -254,12 +250,7 @@ parser_records(const uint8_t *buf, size_t len)
 			json_t *n;
 
 			p.parse_errors++;
-			if (rh.kind == SOURCE_HTTP)
-				strlcpy(key, "H", sizeof(key));
-			else
-				snprintf(key, sizeof(key), "%c%lld",
-				    rh.kind == SOURCE_FILE ? 'F' : 'L',
-				    (long long)rh.id);
+			source_key(rh.kind, rh.id, key, sizeof(key));
 			n = json_object_get(p.per_source, key);
 			json_object_set_new(p.per_source, key,
 			    json_integer(json_integer_value(n) + 1));

@@ -597,12 +597,7 @@ count_source(int kind, int64_t id)
 	char	 key[32];
 	json_t	*n;
 
-	/* HTTP ingest ids are per request: they are counted as one source */
-	if (kind == SOURCE_HTTP)
-		strlcpy(key, "H", sizeof(key));
-	else
-		snprintf(key, sizeof(key), "%c%lld", kind == SOURCE_FILE ?
-		    'F' : 'L', (long long)id);
+	source_key(kind, id, key, sizeof(key));
 	n = json_object_get(st.per_source, key);
 	json_object_set_new(st.per_source, key,
 	    json_integer(json_integer_value(n) + 1));
