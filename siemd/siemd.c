@@ -91,6 +91,7 @@ static void		 parent_shutdown(int);
 static int		 parent_send_rule(const char *, const char *, size_t,
 			    void *);
 static void		 parent_send_rules(struct siemd_conf *);
+static void		 parent_rule_source(struct imsgev *, const char *);
 static int		 check_rule_file(const char *, const char *, size_t,
 			    void *);
 static void		 check_rules(struct siemd_conf *);
@@ -682,6 +683,70 @@ parent_send_rules(struct siemd_conf *conf)
 	    errors ? " (some could not be read)" : "");
 }
 
+struct rule_source {
+	const char	*path;
+	json_t		*yaml;
+};
+
+static int
+rule_source_match(const char *path, const char *yaml, size_t len, void *arg)
+{
+	struct rule_source	*rs = arg;
+
+	if (rs->yaml == NULL && strcmp(path, rs->path) == 0 &&
+	    (rs->yaml = json_stringn(yaml, len)) == NULL)
+		rs->yaml = json_null();		/* not UTF-8 */
+	return (0);
+}
+
+/*
+ * The text of one rule file, for the dashboard's rule page.  The web
+ * process names the file by the path correlate reported; only a file
+ * the rules walk itself reaches (below the configured directory, a
+ * regular .yml or .yaml file, no symbolic link) is read, so a path
+ * from elsewhere is simply not found.
+ */
+static void
+parent_rule_source(struct imsgev *iev, const char *path)
+{
+	struct rule_source	 rs;
+	json_t			*js;
+	char			*text;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.path = path;
+	if (env.conf->rules != NULL && !rules_absent(env.conf))
+		(void)rules_read(env.conf->rules, rule_source_match, &rs, NULL);
+	js = json_pack("{s:s}", "path", path);
+	if (js == NULL)
+		fatalx("%s: json_pack", __func__);
+	if (rs.yaml == NULL)
+		json_object_set_new(js, "error", json_string("no such rule "
+		    "file"));
+	else if (json_is_null(rs.yaml))
+		json_object_set_new(js, "error", json_string("the rule file "
+		    "is not UTF-8 text"));
+	else
+		json_object_set(js, "yaml", rs.yaml);
+	json_decref(rs.yaml);
+	if ((text = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json_dumps", __func__);
+	json_decref(js);
+	if (strlen(text) + 1 > SIEMD_MAX_PAYLOAD) {
+		free(text);
+		js = json_pack("{s:s, s:s}", "path", path, "error",
+		    "the rule file is too large to show");
+		if (js == NULL || (text = json_dumps(js, JSON_COMPACT)) ==
+		    NULL)
+			fatalx("%s: json", __func__);
+		json_decref(js);
+	}
+	if (imsgev_compose(iev, IMSG_RULE_SOURCE, 0, -1, text,
+	    strlen(text) + 1) == -1)
+		log_warn("%s: compose", __func__);
+	free(text);
+}
+
 static int
 parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 {
@@ -742,6 +807,12 @@ parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 		if (imsgev_compose(iev, IMSG_RULES_ALL, 0, -1, json,
 		    strlen(json) + 1) == -1)
 			log_warn("%s: compose", __func__);
+		break;
+	case IMSG_RULE_SOURCE_REQ:
+		if (iev->role != PROC_WEB ||
+		    imsg_get_string(imsg, &json) == -1)
+			return (-1);
+		parent_rule_source(iev, json);
 		break;
 	case IMSG_STATUS:
 		if (imsg_get_string(imsg, &json) == -1)

@@ -120,7 +120,9 @@ enum siemd_proc {
 	X(IMSG_RULES_STATUS,	"correlate -> parent: NUL-terminated JSON rules") \
 	X(IMSG_RULES_REQ,	"web -> parent: no payload") \
 	X(IMSG_RULES_ALL,	"parent -> web: NUL-terminated JSON rules") \
-	X(IMSG_SOURCE_SILENT,	"parent -> correlate: NUL-terminated JSON source")
+	X(IMSG_SOURCE_SILENT,	"parent -> correlate: NUL-terminated JSON source") \
+	X(IMSG_RULE_SOURCE_REQ,	"web -> parent: NUL-terminated rule file path") \
+	X(IMSG_RULE_SOURCE,	"parent -> web: NUL-terminated JSON path, yaml")
 
 enum imsg_type {
 	IMSG_SIEMD_FIRST = PROC_IMSG_FIRST_USER - 1,

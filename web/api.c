@@ -1955,6 +1955,11 @@ api_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			return (-1);
 		api_rules_answer(s);
 		break;
+	case IMSG_RULE_SOURCE:
+		if (imsg_get_string(imsg, &s) == -1)
+			return (-1);
+		api_rule_source_answer(s);
+		break;
 	case IMSG_STATUS_ALL:
 		if (imsg_get_string(imsg, &s) == -1)
 			return (-1);

@@ -1,7 +1,9 @@
 /*
  * GET /rules and GET /rules/{id}.  Each request waits for the parent's
  * copy of correlate's rule report (refreshed every few seconds and on
- * every reload), then is answered from it with its own filters.
+ * every reload), then is answered from it with its own filters.  One
+ * rule also carries its file's text ("yaml"), which the parent reads
+ * for it: only the parent may open rule files.
  */
 
 #include <sys/types.h>
@@ -30,13 +32,22 @@ struct rules_wait {
 	char		 q[RULES_MAX_ARG];
 };
 
+/* waiting for a rule file's text; the parent answers in order */
+struct source_wait {
+	uint32_t	 ticket;
+	json_t		*rule;
+};
+
 static struct rules_wait	 waiting[RULES_WAITING];
 static size_t			 nwaiting;
+static struct source_wait	 sources[RULES_WAITING];
+static size_t			 nsources;
 static struct proc_ctx		*rules_ctx;
 
 static int	 rules_ask(struct request *, int);
 static int	 rule_is(json_t *, const char *);
 static int	 contains_nocase(const char *, const char *);
+static void	 rule_answer(struct conn *, uint32_t, json_t *);
 
 static int
 contains_nocase(const char *hay, const char *needle)
@@ -131,6 +142,57 @@ api_rule(struct request *req)
 	(void)rules_ask(req, 1);
 }
 
+/*
+ * One rule, with its file's text asked of the parent; without a path
+ * (a rule correlate made itself) or a free slot, the rule alone.
+ * Consumes r.
+ */
+static void
+rule_answer(struct conn *c, uint32_t ticket, json_t *r)
+{
+	const char	*path;
+
+	path = json_string_value(json_object_get(r, "path"));
+	if (path == NULL || nsources == RULES_WAITING ||
+	    imsgev_compose(&rules_ctx->parent, IMSG_RULE_SOURCE_REQ, 0, -1,
+	    path, strlen(path) + 1) == -1) {
+		resp_json(c, 200, r);
+		json_decref(r);
+		return;
+	}
+	sources[nsources].ticket = ticket;
+	sources[nsources].rule = r;
+	nsources++;
+}
+
+/* The parent's answer to the oldest IMSG_RULE_SOURCE_REQ. */
+void
+api_rule_source_answer(const char *text)
+{
+	struct source_wait	 w;
+	struct conn		*c;
+	json_t			*js, *v;
+
+	if (nsources == 0) {
+		log_warnx("%s: no request waits for a rule file", __func__);
+		return;
+	}
+	w = sources[0];
+	memmove(&sources[0], &sources[1], --nsources * sizeof(sources[0]));
+	js = json_loads(text, 0, NULL);
+	if ((c = request_lookup(w.ticket)) != NULL) {
+		if ((v = json_object_get(js, "yaml")) != NULL &&
+		    json_is_string(v))
+			json_object_set(w.rule, "yaml", v);
+		else if ((v = json_object_get(js, "error")) != NULL &&
+		    json_is_string(v))
+			json_object_set(w.rule, "yaml_error", v);
+		resp_json(c, 200, w.rule);
+	}
+	json_decref(js);
+	json_decref(w.rule);
+}
+
 /* The parent's answer: every waiting request is served from it. */
 void
 api_rules_answer(const char *text)
@@ -159,7 +221,7 @@ api_rules_answer(const char *text)
 			if (out == NULL)
 				http_problem(c, 404, "no such rule");
 			else
-				resp_json(c, 200, out);
+				rule_answer(c, w->ticket, json_deep_copy(out));
 			continue;
 		}
 		if ((data = json_array()) == NULL)

@@ -12,5 +12,6 @@ struct request;
 void	 api_rules(struct request *);
 void	 api_rule(struct request *);
 void	 api_rules_answer(const char *);
+void	 api_rule_source_answer(const char *);
 
 #endif /* SIEMD_API_RULES_H */

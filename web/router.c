@@ -105,7 +105,7 @@ const struct route router_routes[] = {
 	{ HTTP_M_GET, ROUTER_API_ROOT "/rules", AUTH_ANY, api_rules,
 	    "Every rule, loaded or not (with the reason), and its counters" },
 	{ HTTP_M_GET, ROUTER_API_ROOT "/rules/{id}", AUTH_ANY, api_rule,
-	    "One rule by id, name or title" },
+	    "One rule by id, name or title, with its file's YAML" },
 	/* trying a rule: api_explain.c */
 	{ HTTP_M_POST, ROUTER_API_ROOT "/rules/explain", AUTH_ANY,
 	    api_rules_explain, "Why a Sigma rule sent in the body matches "

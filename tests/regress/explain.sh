@@ -109,6 +109,21 @@ run btviewer "$VIC" /rules/backtest "$D/b7"
 check backtest-viewer-403 [ "$(cat "$D/btviewer.code")" = 403 ]
 run btnoauth "" /rules/backtest "$D/b7"
 check backtest-unauthenticated-401 [ "$(cat "$D/btnoauth.code")" = 401 ]
+
+# GET /rules/{id} carries its file's text, read by the parent for any
+# role; a file that is no longer a regular file below the rules
+# directory is not read
+rule_ok() {
+	$C -H "Authorization: Bearer $VIC" "$U/rules$1" >"$D/rule.json" &&
+	    jq -e "$2" "$D/rule.json" >/dev/null
+}
+check rule-yaml eventually 150 rule_ok /sshd_login_success \
+    '(.yaml | startswith("title: SSH brute force followed by a successful login\n")) and (.yaml | contains("\nname: sshd_login_success\n"))'
+check rules-list-no-yaml rule_ok "" '[.data[] | has("yaml")] | any | not'
+mv "$D/rules/web/injection_probes.yml" "$D/probes.yml"
+ln -s "$D/probes.yml" "$D/rules/web/injection_probes.yml"
+check rule-yaml-symlink-refused rule_ok /5a8c2e71-9d4b-4f06-b3e1-0c7d6a9f8b22 \
+    '(has("yaml") | not) and .yaml_error == "no such rule file"'
 check still-running kill -0 "$PID"
 stop
 check "stop-status-0" [ "$STATUS" = 0 ]
