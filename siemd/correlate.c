@@ -19,6 +19,11 @@
  * matches them quietly -- the alerts they raise were raised by the
  * run that saw them first -- until IMSG_REPLAY_DONE.  Live batches
  * that cross the request are part of the replay and are skipped.
+ *
+ * Rules with a siemd: section (rate baselines, new values) feed the
+ * engine in sigma_base.c instead of raising an alert per hit; its
+ * alerts take the same way out as correlations (suppression by key,
+ * silences, the allow-list), and the same replay rebuilds its state.
  */
 
 #include <sys/types.h>
@@ -33,6 +38,7 @@
 #include "sigma.h"
 #include "../web/router.h"
 #include "sigma_corr.h"
+#include "sigma_base.h"
 
 #define CORRELATE_WINDOW	3600		/* seconds of event time */
 #define CORRELATE_RULES_EVERY	10		/* seconds between rule reports */
@@ -70,6 +76,7 @@ struct correlate {
 	const struct event_view	*cur;		/* event being matched */
 	struct sigma_event	*cur_se;
 	struct corr_engine	*ce;		/* with the running set */
+	struct base_engine	*be;		/* with the running set */
 	int			 replays;	/* requests not yet done */
 	int			 quiet;		/* matching a replay */
 	uint64_t		 replayed;
@@ -112,7 +119,8 @@ static void	 correlate_flush(void);
 static void	 correlate_swap(void);
 static void	 correlate_corr_alert(const struct corr_alert *, void *);
 static void	 correlate_send(const struct sigma_rule *, const char *,
-		    const char *, int64_t, int64_t, int64_t, json_t *);
+		    const char *, int64_t, int64_t, int64_t, json_t *,
+		    const char *);
 static int	 correlate_batch(const uint8_t *, size_t);
 static int64_t	 real_us(void);
 
@@ -120,12 +128,17 @@ static json_t *
 correlate_counters(void *arg)
 {
 	struct corr_stats	 z;
+	struct base_stats	 bz;
 	const struct corr_stats	*cs = &z;
+	const struct base_stats	*bs = &bz;
 	json_t			*js;
 
 	memset(&z, 0, sizeof(z));
+	memset(&bz, 0, sizeof(bz));
 	if (cr.ce != NULL)
 		cs = corr_stats(cr.ce);
+	if (cr.be != NULL)
+		bs = base_stats(cr.be);
 	js = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "rule_files", (json_int_t)cr.rule_files,
 	    "rules_loaded", (json_int_t)cr.loaded,
@@ -158,6 +171,19 @@ correlate_counters(void *arg)
 	    "replaying", (json_int_t)cr.replays,
 	    "replayed", (json_int_t)cr.replayed,
 	    "replay_skipped", (json_int_t)cr.replay_skipped));
+	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,"
+	    "s:I,s:I,s:I,s:I,s:I}",
+	    "base_hits", (json_int_t)bs->hits,
+	    "base_fired", (json_int_t)bs->fired,
+	    "base_updates", (json_int_t)bs->updates,
+	    "base_learning", (json_int_t)bs->learning,
+	    "base_ungrouped", (json_int_t)bs->ungrouped,
+	    "base_late_dropped", (json_int_t)bs->late_dropped,
+	    "base_groups", (json_int_t)bs->groups,
+	    "base_groups_evicted", (json_int_t)bs->groups_evicted,
+	    "base_groups_expired", (json_int_t)bs->groups_expired,
+	    "base_values", (json_int_t)bs->values,
+	    "base_values_evicted", (json_int_t)bs->values_evicted));
 	return (js);
 }
 
@@ -167,6 +193,7 @@ correlate_swap(void)
 {
 	struct sigma_rule	*r;
 	struct corr_engine	*ce;
+	struct base_engine	*be;
 	size_t			 i, n, loaded = 0, skipped = 0;
 	int64_t			 span, since;
 
@@ -181,6 +208,7 @@ correlate_swap(void)
 	}
 	/* the engine marks the correlations it cannot run */
 	ce = corr_new(cr.next, cr.map, NULL, correlate_corr_alert, NULL);
+	be = base_new(cr.next, NULL, correlate_corr_alert, NULL);
 	n = sigma_set_count(cr.next);
 	for (i = 0; i < n; i++) {
 		r = sigma_set_rule(cr.next, i);
@@ -197,6 +225,11 @@ correlate_swap(void)
 		corr_free(cr.ce);
 	}
 	cr.ce = ce;
+	if (cr.be != NULL) {
+		base_flush(cr.be);
+		base_free(cr.be);
+	}
+	cr.be = be;
 	if (cr.set != NULL)
 		sigma_set_free(cr.set);
 	cr.set = cr.next;
@@ -213,8 +246,11 @@ correlate_swap(void)
 		fatal("%s: calloc", __func__);
 	correlate_rules_report();
 
-	/* rebuild the windows from what the store kept */
-	if ((span = corr_span(ce)) > 0) {
+	/* rebuild the windows and baselines from what the store kept */
+	span = corr_span(ce);
+	if (base_span(be) > span)
+		span = base_span(be);
+	if (span > 0) {
 		since = real_us() - span;
 		if (imsgev_compose(cr.store, IMSG_REPLAY, 0, -1, &since,
 		    sizeof(since)) == -1)
@@ -222,6 +258,7 @@ correlate_swap(void)
 		cr.replays++;
 		cr.quiet = 1;
 		corr_set_quiet(ce, 1);
+		base_set_quiet(be, 1);
 		log_debug("replay of %lld s of events asked",
 		    (long long)(span / 1000000));
 	}
@@ -331,6 +368,9 @@ correlate_hit_one(const struct sigma_rule *rule, void *arg)
 		return;
 	if (cr.ce != NULL)
 		corr_hit(cr.ce, rule, cr.cur_se, v->h.ts, v->h.id,
+		    v->h.received_at);
+	if (cr.be != NULL && rule->ext != NULL)
+		base_hit(cr.be, rule, cr.cur_se, v->h.ts, v->h.id,
 		    v->h.received_at);
 	if (!rule->standalone || cr.quiet)
 		return;
@@ -506,6 +546,9 @@ correlate_rules_report(void)
 			continue;
 		if (r->state != SIGMA_LOADED)
 			json_object_set_new(o, "reason", json_string(r->reason));
+		if (r->ext != NULL)
+			json_object_set_new(o, "siemd",
+			    json_string(sigma_ext_type_name(r->ext->type)));
 		json_array_append_new(list, o);
 	}
 	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
@@ -596,18 +639,31 @@ correlate_silent(const char *text)
 	json_decref(in);
 }
 
-/* One IMSG_ALERT; the store upserts by key.  ids is consumed. */
+/*
+ * One IMSG_ALERT; the store upserts by key.  ids is consumed.  detail,
+ * when given, follows the rule's description: the figures that made a
+ * baseline or new-value detection fire (kept from the first report).
+ */
 static void
 correlate_send(const struct sigma_rule *rule, const char *key,
     const char *group, int64_t first, int64_t last, int64_t count,
-    json_t *ids)
+    json_t *ids, const char *detail)
 {
 	json_t		*js, *tags;
-	size_t		 t;
+	char		*desc = NULL;
+	size_t		 t, n;
 
 	if (suppressed(rule->id ? rule->id : rule->title, group)) {
 		json_decref(ids);
 		return;
+	}
+	if (detail != NULL && rule->description != NULL) {
+		n = strlen(rule->description);
+		while (n > 0 && rule->description[n - 1] == '\n')
+			n--;
+		if (asprintf(&desc, "%.*s\n\n%s", (int)n, rule->description,
+		    detail) == -1)
+			fatal("%s: asprintf", __func__);
 	}
 	if ((tags = json_array()) == NULL)
 		fatal("%s: json_array", __func__);
@@ -619,7 +675,8 @@ correlate_send(const struct sigma_rule *rule, const char *key,
 	    "rule_id", rule->id ? rule->id : rule->title,
 	    "title", rule->title,
 	    "author", rule->author,
-	    "description", rule->description,
+	    "description", desc != NULL ? desc : detail != NULL ? detail :
+	    rule->description,
 	    "level", rule->level,
 	    "severity", level_severity(rule->level),
 	    "tags", tags,
@@ -628,6 +685,7 @@ correlate_send(const struct sigma_rule *rule, const char *key,
 	    "last_seen", (json_int_t)last,
 	    "count", (json_int_t)count,
 	    "event_ids", ids);
+	free(desc);
 	send_alert(js);
 }
 
@@ -645,7 +703,7 @@ correlate_flush(void)
 		    h->rule->id ? h->rule->id : h->rule->title, h->group,
 		    (long long)h->window);
 		correlate_send(h->rule, key, h->group, h->first, h->last,
-		    h->count, h->ids);
+		    h->count, h->ids, NULL);
 	}
 	cr.nhits = 0;
 }
@@ -673,7 +731,7 @@ correlate_corr_alert(const struct corr_alert *a, void *arg)
 	else
 		cr.corr_alerts++;
 	correlate_send(a->rule, key, a->group, a->first, a->last, a->count,
-	    ids);
+	    ids, a->detail);
 }
 
 /* Match a batch of stored events; 0, or -1 when it is malformed. */
@@ -704,6 +762,8 @@ correlate_batch(const uint8_t *p, size_t left)
 	correlate_flush();
 	if (cr.ce != NULL)
 		corr_flush(cr.ce);
+	if (cr.be != NULL)
+		base_flush(cr.be);
 	return (0);
 }
 
@@ -752,6 +812,8 @@ correlate_dispatch_store(struct imsgev *iev, struct imsg *imsg)
 			cr.quiet = 0;
 			if (cr.ce != NULL)
 				corr_set_quiet(cr.ce, 0);
+			if (cr.be != NULL)
+				base_set_quiet(cr.be, 0);
 		}
 		log_info("replayed %lld events%s", (long long)done.events,
 		    done.truncated ? " (the oldest left out: too many)" : "");

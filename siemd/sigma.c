@@ -285,6 +285,8 @@ static void	 value_free(struct sigma_value *);
 static void	 fm_free(struct sigma_fm *);
 static void	 detect_free(struct sigma_detect *);
 static void	 corr_free(struct sigma_corr *);
+static void	 ext_free(struct sigma_ext *);
+static int	 rule_ext(struct compile *, const struct sigma_ynode *);
 static void	 detect_lits(struct sigma_detect *);
 static unsigned int search_score(void *, size_t);
 static unsigned int fm_score(struct sigma_fm *);
@@ -628,6 +630,7 @@ rule_free(struct sigma_rule *r)
 	free(r->service);
 	free(r->condition);
 	corr_free(r->corr);
+	ext_free(r->ext);
 	detect_free(r->det);
 	free(r);
 }
@@ -1586,6 +1589,24 @@ corr_free(struct sigma_corr *c)
 	free(c);
 }
 
+static void
+ext_free(struct sigma_ext *x)
+{
+	size_t	 i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; x->group_t != NULL && i < x->ngroup_by; i++)
+		sigma_target_free(&x->group_t[i]);
+	for (i = 0; x->field_t != NULL && i < x->nfields; i++)
+		sigma_target_free(&x->field_t[i]);
+	free(x->group_t);
+	free(x->field_t);
+	str_array_free(x->group_by, x->ngroup_by);
+	str_array_free(x->fields, x->nfields);
+	free(x);
+}
+
 /*
  * The strings (or numbers, booleans) of a field, after the
  * transformation modifiers, into out; group is the index of the value
@@ -2514,6 +2535,216 @@ rule_correlation(struct sigma_rule *r, const struct sigma_ynode *doc)
 	return (-1);
 }
 
+/* siemd: sections. */
+
+/*
+ * The duration under key, in seconds: 1 when given, 0 when absent,
+ * -1 (the rule invalid) when malformed.  "0" only where zero is.
+ */
+static int
+ext_duration(struct sigma_rule *r, const struct sigma_ynode *m,
+    const char *what, const char *key, int zero, int64_t *out)
+{
+	const struct sigma_ynode	*n;
+	const char			*s;
+
+	if ((n = sigma_ymap_get(m, key)) == NULL)
+		return (0);
+	if ((s = yscalar(n)) == NULL) {
+		rule_invalid(r, "siemd: %s: %s: expected a duration", what,
+		    key);
+		return (-1);
+	}
+	if (zero && strcmp(s, "0") == 0) {
+		*out = 0;
+		return (1);
+	}
+	if (parse_timespan(s, out) == -1) {
+		rule_invalid(r, "siemd: %s: %s '%.32s' is not a duration "
+		    "(a number and s, m, h, d or w, at most 366 days)", what,
+		    key, s);
+		return (-1);
+	}
+	return (1);
+}
+
+/* The names of a field list, each resolved through the logsource. */
+static int
+ext_fields(struct compile *cc, const struct sigma_ynode *n,
+    const char *what, const char *key, char ***names, size_t *nnames,
+    struct sigma_target **t)
+{
+	struct sigma_rule	*r = cc->r;
+	char			 label[64];
+	size_t			 i;
+
+	snprintf(label, sizeof(label), "siemd: %s: %s", what, key);
+	if (str_list(r, n, label, names, nnames) == -1)
+		return (-1);
+	if (*nnames > SIGMA_EXT_MAX_FIELDS) {
+		rule_invalid(r, "%s: more than %d fields", label,
+		    SIGMA_EXT_MAX_FIELDS);
+		return (-1);
+	}
+	if ((*t = calloc(*nnames + 1, sizeof(**t))) == NULL)
+		fatal("%s: calloc", __func__);
+	for (i = 0; i < *nnames; i++) {
+		if ((*names)[i][0] == '\0') {
+			rule_invalid(r, "%s: empty field name", label);
+			return (-1);
+		}
+		if (cc->ls != NULL && sigma_map_field(cc->ls, (*names)[i],
+		    &(*t)[i]) == 0)
+			continue;
+		/* the schema's own column names work everywhere */
+		if (sigma_target_parse((*names)[i], &(*t)[i]) == 0)
+			continue;
+		cc_skip(cc, "%s: field %.64s not mapped for this logsource",
+		    label, (*names)[i]);
+	}
+	return (0);
+}
+
+/*
+ * siemd: { baseline: {...} } or { new-value: {...} }: what the rule's
+ * hits feed instead of raising an alert each (README, sigma_base.h).
+ * Every key is checked: a typo must not leave a rule that silently
+ * does something else.
+ */
+static int
+rule_ext(struct compile *cc, const struct sigma_ynode *n)
+{
+	static const char	*bl_keys[] = { "group-by", "bucket", "window",
+	    "k", "min-count", "learn", NULL };
+	static const char	*nv_keys[] = { "group-by", "fields", "learn",
+	    NULL };
+	struct sigma_rule	*r = cc->r;
+	struct sigma_ext	*x;
+	const struct sigma_ynode *m, *v;
+	const char		*what, *s, *dup, *const *keys;
+	double			 d;
+	size_t			 i, j;
+	int			 rv;
+
+	if (n->type != SIGMA_Y_MAP || n->n != 2 ||
+	    (s = yscalar(n->kids[0])) == NULL) {
+		rule_invalid(r, "siemd: expected a map with one key, "
+		    "baseline or new-value");
+		return (-1);
+	}
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		fatal("%s: calloc", __func__);
+	r->ext = x;
+	if (strcmp(s, "baseline") == 0) {
+		x->type = SIGMA_EXT_BASELINE;
+		keys = bl_keys;
+	} else if (strcmp(s, "new-value") == 0) {
+		x->type = SIGMA_EXT_NEW_VALUE;
+		keys = nv_keys;
+	} else {
+		rule_invalid(r, "siemd: unknown detection '%.32s' (baseline "
+		    "or new-value)", s);
+		return (-1);
+	}
+	what = sigma_ext_type_name(x->type);
+	m = n->kids[1];
+	if (m->type != SIGMA_Y_MAP) {
+		rule_invalid(r, "siemd: %s: expected a map", what);
+		return (-1);
+	}
+	if (ydup_keys(m, &dup)) {
+		rule_invalid(r, "siemd: %s: '%.32s' given twice", what, dup);
+		return (-1);
+	}
+	for (i = 0; i < m->n; i += 2) {
+		s = yscalar(m->kids[i]);
+		for (j = 0; s != NULL && keys[j] != NULL; j++)
+			if (strcmp(s, keys[j]) == 0)
+				break;
+		if (s == NULL || keys[j] == NULL) {
+			rule_invalid(r, "siemd: %s: unknown key '%.32s'", what,
+			    s != NULL ? s : "?");
+			return (-1);
+		}
+	}
+	if ((v = sigma_ymap_get(m, "group-by")) != NULL &&
+	    ext_fields(cc, v, what, "group-by", &x->group_by, &x->ngroup_by,
+	    &x->group_t) == -1)
+		return (-1);
+	if (ext_duration(r, m, what, "learn", 1, &x->learn) == -1)
+		return (-1);
+
+	if (x->type == SIGMA_EXT_NEW_VALUE) {
+		if ((v = sigma_ymap_get(m, "fields")) == NULL ||
+		    sigma_yscalar_null(v)) {
+			rule_invalid(r, "siemd: new-value: fields missing");
+			return (-1);
+		}
+		if (ext_fields(cc, v, what, "fields", &x->fields,
+		    &x->nfields, &x->field_t) == -1)
+			return (-1);
+		if (x->nfields == 0) {
+			rule_invalid(r, "siemd: new-value: fields is empty");
+			return (-1);
+		}
+		if (x->nfields + x->ngroup_by > SIGMA_EXT_MAX_FIELDS) {
+			rule_invalid(r, "siemd: new-value: more than %d "
+			    "group-by and value fields", SIGMA_EXT_MAX_FIELDS);
+			return (-1);
+		}
+		if (sigma_ymap_get(m, "learn") == NULL) {
+			rule_invalid(r, "siemd: new-value: learn missing (the "
+			    "time to learn the usual values first; 0 for "
+			    "none)");
+			return (-1);
+		}
+		r->standalone = 0;
+		return (0);
+	}
+
+	if ((rv = ext_duration(r, m, what, "bucket", 0, &x->bucket)) != 1 ||
+	    (rv = ext_duration(r, m, what, "window", 0, &x->window)) != 1) {
+		if (rv == 0)
+			rule_invalid(r, "siemd: baseline: %s missing",
+			    x->bucket == 0 ? "bucket" : "window");
+		return (-1);
+	}
+	if (x->window % x->bucket != 0) {
+		rule_invalid(r, "siemd: baseline: window is not a whole number "
+		    "of buckets");
+		return (-1);
+	}
+	if (x->window / x->bucket < 2 ||
+	    x->window / x->bucket > SIGMA_EXT_MAX_BUCKETS) {
+		rule_invalid(r, "siemd: baseline: window must hold 2 to %d "
+		    "buckets, not %lld", SIGMA_EXT_MAX_BUCKETS,
+		    (long long)(x->window / x->bucket));
+		return (-1);
+	}
+	x->k = 3;
+	if ((v = sigma_ymap_get(m, "k")) != NULL) {
+		if (yscalar(v) == NULL || num_parse(v->s, v->len, &d) == -1 ||
+		    d < 0 || d > SIGMA_EXT_MAX_K) {
+			rule_invalid(r, "siemd: baseline: k must be a number "
+			    "from 0 to %d", SIGMA_EXT_MAX_K);
+			return (-1);
+		}
+		x->k = d;
+	}
+	x->min_count = 10;
+	if ((v = sigma_ymap_get(m, "min-count")) != NULL) {
+		if (yscalar(v) == NULL || num_parse(v->s, v->len, &d) == -1 ||
+		    d < 1 || d > SIGMA_EXT_MAX_COUNT || d != floor(d)) {
+			rule_invalid(r, "siemd: baseline: min-count must be a "
+			    "whole number from 1 to %d", SIGMA_EXT_MAX_COUNT);
+			return (-1);
+		}
+		x->min_count = (int64_t)d;
+	}
+	r->standalone = 0;
+	return (0);
+}
+
 /* One YAML document of a rule file. */
 static int
 file_doc(void *arg, struct sigma_ynode *doc, int idx)
@@ -2522,7 +2753,7 @@ file_doc(void *arg, struct sigma_ynode *doc, int idx)
 	struct sigma_set	*set = fc->set;
 	struct sigma_rule	*r;
 	struct compile		 cc;
-	const struct sigma_ynode *filter;
+	const struct sigma_ynode *filter, *ext;
 
 	if (doc == NULL || sigma_yscalar_null(doc))
 		return (0);
@@ -2537,6 +2768,13 @@ file_doc(void *arg, struct sigma_ynode *doc, int idx)
 	if (sigma_ymap_get(doc, "action") != NULL) {
 		rule_invalid(r, "v1 rule collections (action) are not "
 		    "supported");
+		return (0);
+	}
+	if (sigma_ymap_get(doc, "siemd") != NULL &&
+	    (sigma_ymap_get(doc, "correlation") != NULL ||
+	    sigma_ymap_get(doc, "detection") == NULL)) {
+		rule_invalid(r, "siemd: only a detection rule can have a "
+		    "siemd section");
 		return (0);
 	}
 	if (sigma_ymap_get(doc, "correlation") != NULL) {
@@ -2585,6 +2823,9 @@ file_doc(void *arg, struct sigma_ynode *doc, int idx)
 			return (0);
 	} else if (rule_detection(&cc, sigma_ymap_get(doc, "detection"),
 	    "detection") == -1)
+		return (0);
+	if ((ext = sigma_ymap_get(doc, "siemd")) != NULL &&
+	    rule_ext(&cc, ext) == -1)
 		return (0);
 	if (cc.skipped) {
 		r->state = SIGMA_SKIPPED;
@@ -3051,6 +3292,12 @@ sigma_corr_type_name(enum sigma_corr_type t)
 	if ((size_t)t >= sizeof(names) / sizeof(names[0]))
 		return ("?");
 	return (names[t]);
+}
+
+const char *
+sigma_ext_type_name(enum sigma_ext_type t)
+{
+	return (t == SIGMA_EXT_BASELINE ? "baseline" : "new-value");
 }
 
 /* Matching. */

@@ -84,6 +84,13 @@
  * invalid.  Filter documents (filter:) exclude matches of the rules
  * they name.  The windowed correlation engine is not part of this
  * library.
+ *
+ * A detection rule may carry a siemd: section (struct sigma_ext): a
+ * rate baseline or a new-value detection over the rule's hits.  Its
+ * group-by and value fields are resolved through the rule's logsource
+ * here; a field that cannot be is a skip reason, a malformed section
+ * makes the rule invalid.  Such a rule raises no alert per hit (it is
+ * not standalone); the engine in sigma_base.c raises them.
  */
 
 #ifndef SIEMD_SIGMA_H
@@ -167,6 +174,32 @@ struct sigma_corr {
 	size_t			 naliases;
 };
 
+enum sigma_ext_type {
+	SIGMA_EXT_BASELINE,		/* siemd: baseline: */
+	SIGMA_EXT_NEW_VALUE		/* siemd: new-value: */
+};
+
+#define SIGMA_EXT_MAX_FIELDS	8	/* group-by and value fields */
+#define SIGMA_EXT_MAX_BUCKETS	2048	/* buckets in a baseline window */
+#define SIGMA_EXT_MAX_K		1000
+#define SIGMA_EXT_MAX_COUNT	1000000000
+
+/* A siemd: section; durations in seconds. */
+struct sigma_ext {
+	enum sigma_ext_type	 type;
+	char			**group_by;
+	struct sigma_target	*group_t;	/* through the logsource */
+	size_t			 ngroup_by;
+	char			**fields;	/* new-value */
+	struct sigma_target	*field_t;
+	size_t			 nfields;
+	int64_t			 bucket;	/* baseline */
+	int64_t			 window;	/* baseline: trailing buckets */
+	double			 k;		/* baseline */
+	int64_t			 min_count;	/* baseline */
+	int64_t			 learn;		/* nothing alerts before */
+};
+
 struct sigma_stats {
 	uint64_t		 evaluated;	/* full evaluations */
 	uint64_t		 prefiltered;	/* skipped by the literals */
@@ -203,6 +236,7 @@ struct sigma_rule {
 	char			*condition;	/* as written, lists joined */
 
 	struct sigma_corr	*corr;		/* SIGMA_CORRELATION */
+	struct sigma_ext	*ext;		/* a siemd: section, or NULL */
 	char			**filter_rules;	/* SIGMA_FILTER: rules named */
 	size_t			 nfilter_rules;
 
@@ -272,6 +306,7 @@ int		 sigma_explain(const struct sigma_rule *, struct sigma_event *,
 		    json_t **);
 const char	*sigma_state_name(enum sigma_state);
 const char	*sigma_corr_type_name(enum sigma_corr_type);
+const char	*sigma_ext_type_name(enum sigma_ext_type);
 
 /*
  * sigma_cond.c: the condition grammar, compiled to a tree evaluated

@@ -79,6 +79,7 @@ struct corr_alert {
 	const int64_t		*ids;
 	size_t			 nids;
 	int			 update;
+	const char		*detail;	/* or NULL: why it fired */
 };
 
 struct corr_stats {
