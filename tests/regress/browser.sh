@@ -3,9 +3,10 @@
 # playwright-core from tests/browser): siemd holds syslog lines sent
 # with logger and a replayed sshd brute force, then
 # tests/browser/dashboard.mjs signs in, reads the overview, searches,
-# scrolls, pivots, tails, and checks a viewer's limits; the daemon is
-# restarted with an api prefix and tests/browser/prefix.mjs checks the
-# dashboard below it.  Screenshots go to $SHOTS (default
+# scrolls, pivots, tails, and checks a viewer's limits;
+# tests/browser/detection.mjs tries a rule, silences, allow-lists and
+# watches an alert arrive; the daemon is restarted with an api prefix
+# and tests/browser/prefix.mjs checks the dashboard below it.  Screenshots go to $SHOTS (default
 # OBJDIR/browser-shots).
 T=browser
 . tests/regress/lib.sh
@@ -92,6 +93,7 @@ run_node() {
 	# run_node SCRIPT URL: its verdict lines pass through
 	SIEMD_URL="$2" SIEMD_USER=admin SIEMD_PASSWORD="$ADMIN_PW" \
 	VIEWER_PASSWORD="$VIEWER_PW" EXPECT_FAILED="$FAILED_N" \
+	WEB_LOG="$D/web/access.log" \
 	SYSLOG_PORT="$P_SYSLOG" SHOTS="$SHOTS" CHROMIUM="$CHROMIUM" T="$T" \
 	    timeout 300 node "$BT/$1" 2>&1
 	_s=$?
@@ -99,6 +101,11 @@ run_node() {
 }
 
 run_node dashboard.mjs "https://127.0.0.1:$P_API/"
+if [ "$DETECT" = 1 ]; then
+	run_node detection.mjs "https://127.0.0.1:$P_API/"
+else
+	skip detection "no detection in this siemd"
+fi
 
 # the same dashboard below a prefix
 stop

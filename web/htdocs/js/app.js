@@ -14,7 +14,7 @@ import { LivePage } from './pages/live.js';
 import { HostsPage, HostPage } from './pages/hosts.js';
 import { SystemPage } from './pages/system.js';
 import { AlertsPage, AlertPage } from './pages/alerts.js';
-import { RulesPage } from './pages/rules.js';
+import { RulesPage, RulePage } from './pages/rules.js';
 
 const NAV = [
 	{ path: 'overview', label: 'Overview' },
@@ -62,7 +62,8 @@ function Page({ route }) {
 		return p1 !== undefined ? html`<${AlertPage} id=${p1} />` :
 		    html`<${AlertsPage} route=${route} />`;
 	case 'rules':
-		return html`<${RulesPage} route=${route} />`;
+		return p1 !== undefined ? html`<${RulePage} id=${p1} />` :
+		    html`<${RulesPage} route=${route} />`;
 	case 'overview':
 	case undefined:
 		return html`<${OverviewPage} route=${route} />`;
