@@ -708,6 +708,13 @@ api_rules_backtest(struct request *req)
 	if ((x->set = rule_compile(req->conn, json_string_value(
 	    json_object_get(body, "rule")), &x->rule)) == NULL)
 		goto fail;
+	/* events come newest first here: no buckets, no first sightings */
+	if (x->rule->ext != NULL) {
+		http_problem(req->conn, 422, "rule: a backtest does not run "
+		    "siemd: baseline or new-value sections; without the "
+		    "section it shows the detection's hits");
+		goto fail;
+	}
 	json_decref(body);
 	body = NULL;
 	x->params = json_pack("{s:I, s:I, s:I, s:s}", "from",

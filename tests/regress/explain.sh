@@ -105,6 +105,10 @@ check backtest-truncated ok btcut 200 '.truncated == true and .scanned == 2'
 jq '{rule: .rule}' "$D/b5" >"$D/b9"
 run btbroken "$ANA" /rules/backtest "$D/b9"
 check backtest-broken-422 ok btbroken 422 '.status == 422'
+# a siemd: section is not simulated: refused, not answered wrongly
+jq -Rs '{rule: ., from: "-1h"}' "$TOP/etc/rules/linux/ssh_login_new_source.yml" >"$D/b10"
+run btsiemd "$ANA" /rules/backtest "$D/b10"
+check backtest-siemd-section-422 ok btsiemd 422 '.detail | test("siemd: baseline or new-value")'
 run btviewer "$VIC" /rules/backtest "$D/b7"
 check backtest-viewer-403 [ "$(cat "$D/btviewer.code")" = 403 ]
 run btnoauth "" /rules/backtest "$D/b7"
