@@ -221,7 +221,7 @@ try {
 
 	await step('every-page-clean', async () => {
 		for (const p of ['overview', 'events', 'live', 'hosts', 'system',
-		    'alerts', 'rules']) {
+		    'alerts', 'rules', 'silences', 'allowlist']) {
 			await page.goto(`${base}#/${p}`);
 			await page.waitForSelector('main h1');
 			await page.waitForLoadState('networkidle').catch(() => {});

@@ -106,6 +106,99 @@ try {
 		await clean(page, 'correlation page');
 	});
 
+	/* a silence made from an alert's page: rule and group filled in */
+	const reason = `maintenance window ${Date.now()}`;
+	let silenced = false;
+	await step('silence-create-from-alert', async () => {
+		await page.goto(`${base}#/alerts`);
+		await page.waitForSelector('tr[data-alert]', { timeout: 15000 });
+		const id = await page.getAttribute('tr[data-alert]', 'data-alert');
+		await page.goto(`${base}#/alerts/${id}`);
+		await page.waitForSelector('[data-tile=status]');
+		const rule = (await page.textContent('#al-rule ~ p.mono')).trim();
+		await page.click('a[data-action=silence]');
+		await page.waitForSelector('#sil-reason');
+		assert(await page.inputValue('#sil-rule') === rule,
+		    `rule not filled in: ${await page.inputValue('#sil-rule')}`);
+		/* the form refuses a silence without a reason */
+		await page.click('[data-action=silence]');
+		await page.waitForSelector('.entry-form .problem');
+		await page.fill('#sil-reason', reason);
+		await page.selectOption('#sil-expiry', '3600');
+		await page.click('[data-action=silence]');
+		const row = page.locator(`tr[data-silence]:has-text("${reason}")`);
+		await row.waitFor();
+		const exp = await row.locator('td time').nth(1)
+		    .getAttribute('datetime');
+		const ahead = Date.parse(exp) - Date.now();
+		assert(ahead > 50 * 60000 && ahead < 70 * 60000,
+		    `expires ${exp}, not in an hour`);
+		assert(await row.textContent().then(t => t.includes(env.user)),
+		    'no owner');
+		silenced = true;
+		await shot(page, 'silences');
+		await clean(page, 'silences');
+	});
+
+	await step('allowlist-add-refuse', async () => {
+		await page.click('nav a[href="#/allowlist"]');
+		await page.waitForSelector('#allow-cidr');
+		await page.fill('#allow-cidr', 'not-an-address');
+		await page.click('[data-action=allow]');
+		await page.waitForSelector('.allowlist .problem');
+		await page.fill('#allow-cidr', '192.0.2.0/24');
+		await page.fill('#allow-comment', 'the browser test');
+		await page.click('[data-action=allow]');
+		await page.waitForSelector('tr[data-cidr="192.0.2.0/24"]');
+		assert(await page.locator('.allowlist .problem').count() === 0,
+		    'the old problem stays');
+		await shot(page, 'allowlist');
+		await clean(page, 'allowlist', [/status of 400/]);
+	});
+
+	if (process.env.VIEWER_PASSWORD) {
+		const v = await newPage(browser);
+		await step('viewer-reads-suppression', async () => {
+			await login(v.page, base, 'viewer', process.env.VIEWER_PASSWORD);
+			await v.page.goto(`${base}#/silences`);
+			await v.page.waitForSelector(
+			    `tr[data-silence]:has-text("${reason}")`);
+			await v.page.goto(`${base}#/allowlist`);
+			await v.page.waitForSelector('tr[data-cidr="192.0.2.0/24"]');
+			assert(await v.page.locator('form.entry-form, [data-delete]')
+			    .count() === 0, 'a viewer sees the controls');
+			await v.page.goto(`${base}#/silences`);
+			await v.page.waitForSelector('tr[data-silence]');
+			assert(await v.page.locator('form.entry-form, [data-delete]')
+			    .count() === 0, 'a viewer sees the silence controls');
+			await v.page.goto(`${base}#/rules/sshd_login_failure`);
+			await v.page.waitForSelector('#explain-id');
+			assert(await v.page.locator('[data-action=backtest]').count() ===
+			    0, 'a viewer sees the backtest');
+			await clean(v.page, 'viewer');
+		});
+		await v.ctx.close();
+	} else
+		skip('viewer-reads-suppression', 'no viewer password');
+
+	await step('allowlist-delete', async () => {
+		const row = page.locator('tr[data-cidr="192.0.2.0/24"]');
+		await row.locator('[data-delete]').click();
+		await row.locator('[data-confirm]').click();
+		await row.waitFor({ state: 'detached' });
+		await clean(page, 'allowlist delete');
+	});
+
+	await step('silence-delete', async () => {
+		assert(silenced, 'no silence to delete');
+		await page.goto(`${base}#/silences`);
+		const row = page.locator(`tr[data-silence]:has-text("${reason}")`);
+		await row.locator('[data-delete]').click();
+		await row.locator('[data-confirm]').click();
+		await row.waitFor({ state: 'detached' });
+		await clean(page, 'silence delete');
+	});
+
 	await ctx.close();
 } finally {
 	await close();

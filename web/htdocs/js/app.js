@@ -15,6 +15,7 @@ import { HostsPage, HostPage } from './pages/hosts.js';
 import { SystemPage } from './pages/system.js';
 import { AlertsPage, AlertPage } from './pages/alerts.js';
 import { RulesPage, RulePage } from './pages/rules.js';
+import { SilencesPage, AllowlistPage } from './pages/suppress.js';
 
 const NAV = [
 	{ path: 'overview', label: 'Overview' },
@@ -22,6 +23,8 @@ const NAV = [
 	{ path: 'live', label: 'Live tail' },
 	{ path: 'alerts', label: 'Alerts' },
 	{ path: 'rules', label: 'Rules' },
+	{ path: 'silences', label: 'Silences' },
+	{ path: 'allowlist', label: 'Allow-list' },
 	{ path: 'hosts', label: 'Hosts' },
 	{ path: 'system', label: 'System' }
 ];
@@ -64,6 +67,10 @@ function Page({ route }) {
 	case 'rules':
 		return p1 !== undefined ? html`<${RulePage} id=${p1} />` :
 		    html`<${RulesPage} route=${route} />`;
+	case 'silences':
+		return html`<${SilencesPage} route=${route} />`;
+	case 'allowlist':
+		return html`<${AllowlistPage} />`;
 	case 'overview':
 	case undefined:
 		return html`<${OverviewPage} route=${route} />`;

@@ -9,7 +9,7 @@ import { api, hasEndpoint } from '../api.js';
 import { useApi, useCan, Session, Problem, Loading, PageHeader,
     NotAvailable, Sev, Time, Num, Empty } from '../ui.js';
 import { EventTable, EventDrawer } from '../eventview.js';
-import { SEVERITIES, DEFAULT_COLUMNS, navigate, fmtNum } from
+import { SEVERITIES, DEFAULT_COLUMNS, navigate, fmtNum, href } from
     '../util.js';
 
 export const STATUSES = ['new', 'acknowledged', 'in_progress', 'resolved',
@@ -303,6 +303,11 @@ export function AlertPage({ id }) {
 					    a.group_key}`}</p>` : ''}
 					${tags.length ? html`<p>${tags.map(t => html`<span
 					    class="tag">${t}</span> `)}</p>` : ''}
+					<p class="small"><a href=${`#/rules/${encodeURIComponent(
+					    a.rule_id)}`}>The rule</a>${can('admin') ? html` · <a
+					    data-action="silence" href=${href('/silences', {
+					    rule_id: a.rule_id, group_key: a.group_key || '' })}>
+					    Silence this rule and group…</a>` : ''}</p>
 				</section>
 				${can('analyst') ? html`<${Actions} alert=${a}
 				    key=${`${a.status}/${a.assignee}`}
