@@ -199,6 +199,40 @@ try {
 		await clean(page, 'silence delete');
 	});
 
+	/* an alert raised while the queue is open arrives without a reload */
+	if (process.env.WEB_LOG) {
+		await step('alert-arrives-live', async () => {
+			await page.goto(`${base}#/alerts`);
+			await page.waitForSelector('tr[data-alert]');
+			await page.waitForSelector('[data-conn=live]');
+			await page.evaluate(() => { window.__noReload = 1; });
+			const ip = '203.0.113.77';
+			const now = new Date().toUTCString().split(' ');
+			const stamp = `${now[1]}/${now[2]}/${now[3]}:${now[4]} +0000`;
+			const t0 = Date.now();
+			appendFileSync(process.env.WEB_LOG, `${ip} - - [${stamp}] ` +
+			    '"GET /admin HTTP/1.1" 404 0 "-" "sqlmap/1.7.2#stable"\n');
+			const row = page.locator(
+			    `tr[data-alert][data-fresh]:has-text("src_ip=${ip}")`);
+			await row.waitFor({ timeout: 15000 });
+			const dt = Date.now() - t0;
+			await page.waitForSelector('button.newcount[data-new="1"]');
+			assert(await page.evaluate(() => window.__noReload) === 1,
+			    'the page was reloaded');
+			assert(await page.locator('tr[data-alert]').first()
+			    .getAttribute('data-fresh') !== null, 'not at the top');
+			await shot(page, 'alerts-live');
+			await page.click('button.newcount');
+			await page.waitForSelector('button.newcount',
+			    { state: 'detached' });
+			assert(await page.locator('tr[data-fresh]').count() === 0,
+			    'still marked new');
+			console.log(`alert shown ${dt} ms after the log line`);
+			await clean(page, 'alerts live');
+		});
+	} else
+		skip('alert-arrives-live', 'no WEB_LOG');
+
 	await ctx.close();
 } finally {
 	await close();

@@ -4,8 +4,8 @@
 // read; analysts and admins triage.  Until the server offers
 // api/v1/alerts the pages say so.
 
-import { html, useState, useEffect, useContext } from '../lib.js';
-import { api, hasEndpoint } from '../api.js';
+import { html, useState, useEffect, useContext, useRef } from '../lib.js';
+import { api, hasEndpoint, getToken } from '../api.js';
 import { useApi, useCan, Session, Problem, Loading, PageHeader,
     NotAvailable, Sev, Time, Num, Empty } from '../ui.js';
 import { EventTable, EventDrawer } from '../eventview.js';
@@ -26,6 +26,59 @@ function Status({ s }) {
 
 function list(d) {
 	return Array.isArray(d) ? d : d && d.data ? d.data : [];
+}
+
+// Whether an alert from the live stream belongs in the queue as
+// filtered (the API's filters, evaluated here).
+function inQueue(a, q) {
+	const st = q.get('status');
+	if (st && !st.split(',').includes(a.status))
+		return false;
+	if (q.get('severity') && a.severity !== q.get('severity'))
+		return false;
+	if (q.get('rule_id') && a.rule_id !== q.get('rule_id'))
+		return false;
+	const who = q.get('assignee');
+	if (who && (who === 'none' ? a.assignee : a.assignee !== who))
+		return false;
+	return true;
+}
+
+// The live alert stream: onAlert(change, alert) for each message,
+// onMissed() when the server dropped this client or it reconnected
+// (what came meanwhile is not replayed).  Returns the connection state.
+function useAlertStream(enabled, onAlert, onMissed) {
+	const [conn, setConn] = useState('connecting');
+	const cb = useRef({});
+	cb.current = { onAlert, onMissed };
+	useEffect(() => {
+		if (!enabled)
+			return;
+		let opened = false;
+		const q = new URLSearchParams({ access_token: getToken() || '' });
+		const es = new EventSource(`api/v1/stream/alerts?${q}`);
+		es.onopen = () => {
+			setConn('live');
+			if (opened)
+				cb.current.onMissed();
+			opened = true;
+		};
+		es.onmessage = (m) => {
+			let d;
+			try {
+				d = JSON.parse(m.data);
+			} catch (e) {
+				return;
+			}
+			if (d && d.alert)
+				cb.current.onAlert(d.change, d.alert);
+		};
+		es.addEventListener('gap', () => cb.current.onMissed());
+		es.onerror = () => setConn(es.readyState === EventSource.CLOSED ?
+		    'closed' : 'reconnecting');
+		return () => es.close();
+	}, [enabled]);
+	return conn;
 }
 
 async function patch(id, body) {
@@ -52,16 +105,40 @@ export function AlertsPage({ route }) {
 	if (more && next)
 		q.set('cursor', next);
 	const r = useApi(offered === false ? null : 'alerts', q, [qkey, more]);
+	/* ids that arrived live and are not yet seen */
+	const [fresh, setFresh] = useState(new Set());
 	useEffect(() => {
 		if (!r.data)
 			return;
-		setRows(old => more ? [...old, ...list(r.data)] : list(r.data));
+		setRows(old => {
+			if (!more)
+				return list(r.data);
+			const have = new Set(old.map(a => a.id));
+			return [...old, ...list(r.data).filter(a => !have.has(a.id))];
+		});
 		setNext(r.data.next_cursor || null);
 	}, [r.data]);
 	useEffect(() => {
 		setMore(0);
 		setSel(new Set());
+		setFresh(new Set());
 	}, [qkey]);
+	const conn = useAlertStream(offered !== false &&
+	    hasEndpoint('stream/alerts') !== false, (change, a) => {
+		const fits = inQueue(a, new URLSearchParams(qkey));
+		setRows(old => {
+			const i = old.findIndex(x => x.id === a.id);
+			if (i >= 0)
+				return old.map(x => x.id === a.id ? { ...x, ...a } : x);
+			return fits ? [a, ...old] : old;
+		});
+		if (change === 'created' && fits)
+			setFresh(f => new Set(f).add(a.id));
+	}, () => r.reload());
+	const seen = () => {
+		setFresh(new Set());
+		window.scrollTo(0, 0);
+	};
 
 	if (offered === false || r.error && r.error.status === 404)
 		return html`<div><${PageHeader} title="Alerts" />
@@ -96,6 +173,13 @@ export function AlertsPage({ route }) {
 	const triage = can('analyst');
 	return html`<div class="alerts">
 		<${PageHeader} title="Alerts">
+			${fresh.size ? html`<button class="newcount" data-new=${fresh.size}
+			    aria-live="polite" title="Alerts raised since the page opened;
+			    select to mark them seen" onClick=${seen}>${`${fresh.size} new`}
+			    </button>` : ''}
+			<span class=${`conn conn-${conn}`} role="status"
+			    data-conn=${conn} title="New alerts arrive without a reload">
+			    ${conn}</span>
 			<button class="btn" onClick=${() => { setMore(0); r.reload(); }}>
 			    Refresh</button>
 		</${PageHeader}>
@@ -154,14 +238,17 @@ export function AlertsPage({ route }) {
 				<th scope="col" class="r">Events</th>
 				<th scope="col">First seen</th><th scope="col">Last seen</th>
 			</tr></thead>
-			<tbody>${rows.map(a => html`<tr key=${a.id} data-alert=${a.id}>
+			<tbody>${rows.map(a => html`<tr key=${a.id} data-alert=${a.id}
+			    class=${fresh.has(a.id) ? 'fresh' : ''}
+			    data-fresh=${fresh.has(a.id) ? '' : undefined}>
 				${triage ? html`<td><input type="checkbox"
 				    aria-label=${`Select alert ${a.id}`}
 				    checked=${sel.has(a.id)}
 				    onChange=${e => toggle(a.id, e.target.checked)} /></td>` :
 				    ''}
 				<td><${Sev} s=${a.severity} /></td>
-				<td><a href=${`#/alerts/${a.id}`}>${a.title || a.rule_id}</a>
+				<td>${fresh.has(a.id) ? html`<span class="badge-new">new</span> `
+				    : ''}<a href=${`#/alerts/${a.id}`}>${a.title || a.rule_id}</a>
 				    <div class="muted tiny mono">${a.rule_id}${a.group_key ?
 				    ` · ${a.group_key}` : ''}</div></td>
 				<td><${Status} s=${a.status} /></td>
