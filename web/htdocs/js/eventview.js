@@ -13,7 +13,7 @@ export function colLabel(c) {
 	return LABELS[c] || c;
 }
 
-function Cell({ ev, col, onFilter }) {
+function Cell({ ev, col, onFilter, onExclude }) {
 	const v = ev[col];
 	if (TIME_FIELDS.has(col))
 		return html`<td class="nowrap"><${Time} t=${v} /></td>`;
@@ -27,17 +27,25 @@ function Cell({ ev, col, onFilter }) {
 		<span class="val" title=${text.length > 60 ? text : undefined}>
 		    ${text}</span>
 		${filterable ? html`<button class="add" type="button"
+		    data-include=${col}
 		    title=${`Filter: ${col} is ${text}`}
 		    aria-label=${`Filter ${col} ${text}`}
 		    onClick=${e => { e.stopPropagation(); onFilter(col, text); }}>
 		    +</button>` : ''}
+		${filterable && onExclude ? html`<button class="add sub"
+		    type="button" data-exclude=${col}
+		    title=${`Exclude: ${col} is not ${text}`}
+		    aria-label=${`Exclude ${col} ${text}`}
+		    onClick=${e => { e.stopPropagation(); onExclude(col, text); }}>
+		    −</button>` : ''}
 	</td>`;
 }
 
 // rows: events; cols: field names; onOpen(ev): row activated;
-// onFilter(field, value): include that value (optional).
-export function EventTable({ rows, cols, onOpen, onFilter, selected,
-    caption }) {
+// onFilter(field, value), onExclude(field, value): include or exclude
+// that value (optional).
+export function EventTable({ rows, cols, onOpen, onFilter, onExclude,
+    selected, caption }) {
 	return html`<div class="table-wrap events-wrap">
 	<table class="grid events">
 		${caption ? html`<caption class="sr-only">${caption}</caption>` : ''}
@@ -51,7 +59,7 @@ export function EventTable({ rows, cols, onOpen, onFilter, selected,
 		    onKeyDown=${e => { if (e.key === 'Enter' && onOpen) {
 			e.preventDefault(); onOpen(ev); } }}>
 			${cols.map(c => html`<${Cell} ev=${ev} col=${c}
-			    onFilter=${onFilter} />`)}
+			    onFilter=${onFilter} onExclude=${onExclude} />`)}
 		</tr>`)}</tbody>
 	</table></div>`;
 }
@@ -72,7 +80,7 @@ function pretty(v) {
 // Every field of one event, data_json and raw pretty-printed, with a
 // filter button for filterable fields and a pivot (a new search on
 // that value alone) for the correlating ones.
-export function EventDrawer({ ev, from, onClose, onFilter }) {
+export function EventDrawer({ ev, from, onClose, onFilter, onExclude }) {
 	const closeRef = useRef(null);
 	useEffect(() => {
 		const back = document.activeElement;
@@ -116,6 +124,11 @@ export function EventDrawer({ ev, from, onClose, onFilter }) {
 				    class="btn tiny" type="button"
 				    title=${`Add the filter ${f}:${text}`}
 				    onClick=${() => onFilter(f, text)}>+ filter</button>` :
+				    ''}
+				${onExclude && FILTER_FIELDS.includes(f) ? html`<button
+				    class="btn tiny" type="button" data-exclude=${f}
+				    title=${`Leave out events with ${f}:${text}`}
+				    onClick=${() => onExclude(f, text)}>− exclude</button>` :
 				    ''}
 				${PIVOT_FIELDS.includes(f) ? html`<a class="btn tiny pivot"
 				    data-pivot=${f}

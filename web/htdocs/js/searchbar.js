@@ -3,8 +3,8 @@
 // search, field:value terms become filters) and the filter pills.
 
 import { html, useState, useEffect } from './lib.js';
-import { RANGES, parseQueryBox, withFilter, withoutFilter, parseTime,
-    toLocalInput, rangeLabel } from './util.js';
+import { RANGES, parseQueryBox, withFilter, withoutFilter, withExclude,
+    withoutExclude, parseTime, toLocalInput, rangeLabel } from './util.js';
 
 export function TimePicker({ from, to, onChange }) {
 	const relative = /^(now)?-\d+[smhdw]$/.test(from) &&
@@ -54,20 +54,34 @@ export function TimePicker({ from, to, onChange }) {
 	</div>`;
 }
 
+// Include pills (field is value) and exclude pills (field is not
+// value); a click on the field name turns one into the other.
 export function Pills({ search, onChange }) {
-	if (!search.filters.length)
+	const ex = search.excludes || [];
+	if (!search.filters.length && !ex.length)
 		return null;
+	const pill = (f, v, not) => html`<li class=${`pill${not ? ' not' : ''}`}
+	    data-filter=${`${not ? '-' : ''}${f}:${v}`}>
+		<button type="button" class="pill-f" title=${not ?
+		    'Excluded: select to include instead' :
+		    'Included: select to exclude instead'}
+		    aria-label=${`${f} ${not ? 'is not' : 'is'} ${v}: ${not ?
+		    'include' : 'exclude'} instead`}
+		    onClick=${() => onChange(not ? withFilter(search, f, v) :
+		    withExclude(search, f, v))}>${not ? `not ${f}` : f}</button>
+		<span class="pill-v">${v}</span>
+		<button type="button" aria-label=${`Remove the filter ${f} ${v}`}
+		    title="Remove" onClick=${() => onChange(not ?
+		    withoutExclude(search, f, v) : withoutFilter(search, f, v))}>×
+		    </button>
+	</li>`;
 	return html`<ul class="pills" aria-label="Filters">
-		${search.filters.map(([f, v]) => html`<li class="pill"
-		    data-filter=${`${f}:${v}`}>
-			<span class="pill-f">${f}</span><span class="pill-v">${v}</span>
-			<button type="button" aria-label=${`Remove the filter ${f} ${v}`}
-			    title="Remove" onClick=${() =>
-			    onChange(withoutFilter(search, f, v))}>×</button>
-		</li>`)}
-		${search.filters.length > 1 ? html`<li><button type="button"
-		    class="btn tiny" onClick=${() => onChange({ ...search,
-		    filters: [] })}>Clear filters</button></li>` : ''}
+		${search.filters.map(([f, v]) => pill(f, v, false))}
+		${ex.map(([f, v]) => pill(f, v, true))}
+		${search.filters.length + ex.length > 1 ? html`<li><button
+		    type="button" class="btn tiny" onClick=${() => onChange({
+		    ...search, filters: [], excludes: [] })}>Clear filters</button>
+		    </li>` : ''}
 	</ul>`;
 }
 
@@ -83,6 +97,8 @@ export function SearchBar({ search, onChange, showTime = true, children }) {
 		let s = { ...search, q: p.q };
 		for (const [f, v] of p.filters)
 			s = withFilter(s, f, v);
+		for (const [f, v] of p.excludes)
+			s = withExclude(s, f, v);
 		setText(p.q);
 		onChange(s);
 	};
@@ -93,7 +109,7 @@ export function SearchBar({ search, onChange, showTime = true, children }) {
 			    />` : ''}
 			<label class="sr-only" for="q">Search</label>
 			<input id="q" class="q" type="search" value=${text}
-			    placeholder='words, "a phrase", prefix*, -word, app:sshd src_ip:10.0.0.0/8'
+			    placeholder='words, "a phrase", prefix*, -word, app:sshd -host:web1'
 			    onInput=${e => setText(e.target.value)} />
 			<button class="btn primary" type="submit">Search</button>
 			${children}

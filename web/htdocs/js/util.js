@@ -176,15 +176,87 @@ export function useRoute() {
 
 /* the search model --------------------------------------------------- */
 
-// A search: { from, to, q, filters: [[field, value], ...] }.
+// A search: { from, to, q, filters: [[field, value], ...],
+// excludes: [[field, value], ...] }.  The API has no negated field
+// filters, so excludes live in the hash only (not_app=cron) and are
+// applied to the events in the browser (excluded()).
 export function searchFromParams(p) {
 	const s = { from: p.get('from') || '', to: p.get('to') || '',
-	    q: p.get('q') || '', filters: [] };
-	for (const f of FILTER_FIELDS)
+	    q: p.get('q') || '', filters: [], excludes: [] };
+	for (const f of FILTER_FIELDS) {
 		for (const v of p.getAll(f))
 			if (v !== '')
 				s.filters.push([f, v]);
+		for (const v of p.getAll(`not_${f}`))
+			if (v !== '')
+				s.excludes.push([f, v]);
+	}
 	return s;
+}
+
+// The hash parameters of a search: the API's, and the excludes.
+export function hashParams(s, noTime = false) {
+	const q = searchParams(s, noTime);
+	for (const [f, v] of s.excludes || [])
+		q.append(`not_${f}`, v);
+	return q;
+}
+
+function ipv4(s) {
+	const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+	if (!m || m.slice(1).some(x => Number(x) > 255))
+		return null;
+	return m.slice(1).reduce((a, x) => a * 256 + Number(x), 0);
+}
+
+// Whether an event's value is what an exclude names: the value itself,
+// an HTTP status class or range (5xx, 400-499), or an IPv4 network.
+function valueIs(field, have, want) {
+	if (have === undefined || have === null || have === '')
+		return false;
+	const h = String(have);
+	if (h === want)
+		return true;
+	if (field === 'http_status') {
+		const n = Number(h);
+		let m = /^([1-5])xx$/i.exec(want);
+		if (m)
+			return Math.floor(n / 100) === Number(m[1]);
+		m = /^(\d{3})-(\d{3})$/.exec(want);
+		return !!m && n >= Number(m[1]) && n <= Number(m[2]);
+	}
+	const c = /^([\d.]+)\/(\d+)$/.exec(want);
+	if (c && (field === 'src_ip' || field === 'dest_ip')) {
+		const a = ipv4(h), net = ipv4(c[1]), bits = Number(c[2]);
+		if (a === null || net === null || bits > 32)
+			return false;
+		const size = 2 ** (32 - bits);
+		return Math.floor(a / size) === Math.floor(net / size);
+	}
+	return false;
+}
+
+// Whether one of the search's excludes takes this event out.
+export function excluded(s, ev) {
+	return (s.excludes || []).some(([f, v]) => valueIs(f, ev[f], v));
+}
+
+export function hasExclude(s, f, v) {
+	return (s.excludes || []).some(([a, b]) => a === f && b === String(v));
+}
+
+// Exclude a value: an include of the same value goes.
+export function withExclude(s, f, v) {
+	v = String(v);
+	if (hasExclude(s, f, v))
+		return s;
+	return { ...s, filters: s.filters.filter(([a, b]) =>
+	    !(a === f && b === v)), excludes: [...(s.excludes || []), [f, v]] };
+}
+
+export function withoutExclude(s, f, v) {
+	return { ...s, excludes: (s.excludes || []).filter(([a, b]) =>
+	    !(a === f && b === v)) };
 }
 
 // The API parameters of a search (time included unless noTime).
@@ -205,10 +277,14 @@ export function hasFilter(s, f, v) {
 	return s.filters.some(([a, b]) => a === f && b === String(v));
 }
 
+// Include a value: an exclude of the same value goes.
 export function withFilter(s, f, v) {
+	v = String(v);
 	if (hasFilter(s, f, v))
 		return s;
-	return { ...s, filters: [...s.filters, [f, String(v)]] };
+	return { ...s, filters: [...s.filters, [f, v]],
+	    excludes: (s.excludes || []).filter(([a, b]) =>
+	    !(a === f && b === v)) };
 }
 
 export function withoutFilter(s, f, v) {
@@ -217,11 +293,10 @@ export function withoutFilter(s, f, v) {
 }
 
 // Terms of the query box: field:value terms of a filter field become
-// filters, everything else stays in q (words, "phrases", prefix*, OR,
-// -word).  -field:value cannot be said to the API: an error.
+// filters and -field:value terms excludes; everything else stays in q
+// (words, "phrases", prefix*, OR, -word).
 export function parseQueryBox(text) {
-	const filters = [], rest = [];
-	let error = null;
+	const filters = [], excludes = [], rest = [];
 	const re = /(-?)([a-z_]+):(?:"([^"]*)"|(\S+))|("[^"]*"\*?|\S+)/g;
 	let m;
 	while ((m = re.exec(text)) !== null) {
@@ -231,18 +306,13 @@ export function parseQueryBox(text) {
 				rest.push(m[0]);
 				continue;
 			}
-			if (m[1]) {
-				error = `-${field}:…: the API has no negated ` +
-				    'field filters; -word works for message text';
-				continue;
-			}
 			for (const v of value.split(','))
 				if (v !== '')
-					filters.push([field, v]);
+					(m[1] ? excludes : filters).push([field, v]);
 		} else
 			rest.push(m[5]);
 	}
-	return { q: rest.join(' '), filters, error };
+	return { q: rest.join(' '), filters, excludes, error: null };
 }
 
 /* local storage ------------------------------------------------------- */

@@ -11,9 +11,10 @@ import { useApi, Problem, Loading, PageHeader, Num, Bar, Empty } from
 import { SeverityChart } from '../chart.js';
 import { EventTable, EventDrawer, colLabel } from '../eventview.js';
 import { SearchBar } from '../searchbar.js';
-import { searchFromParams, searchParams, withFilter, navigate, href,
-    ALL_FIELDS, DEFAULT_COLUMNS, SEVERITIES, loadJSON, saveJSON, fmtNum,
-    parseTime } from '../util.js';
+import { searchFromParams, searchParams, hashParams, withFilter,
+    withExclude, excluded, hasExclude, navigate, href, ALL_FIELDS,
+    DEFAULT_COLUMNS, SEVERITIES, loadJSON, saveJSON, fmtNum, parseTime } from
+    '../util.js';
 
 const PAGE = 100;
 const COLS_KEY = 'siemd.columns';
@@ -69,14 +70,15 @@ function bucketize(rows, search) {
 }
 
 function Histogram({ search, qkey, rows, done }) {
-	const plain = !search.q && !search.filters.length;
+	const plain = !search.q && !search.filters.length &&
+	    !search.excludes.length;
 	const tl = useApi(plain ? 'timeline' : null, { from: search.from,
 	    to: search.to || undefined }, [qkey]);
 	const local = useMemo(() => plain ? null : bucketize(rows, search),
 	    [plain, rows, qkey]);
 	const d = plain ? tl.data : local;
 	const zoom = (a, b) => {
-		const q = searchParams({ ...search, from: a.toISOString(),
+		const q = hashParams({ ...search, from: a.toISOString(),
 		    to: b.toISOString() });
 		navigate('/events', q);
 	};
@@ -93,7 +95,7 @@ function Histogram({ search, qkey, rows, done }) {
 	</section>`;
 }
 
-function Facet({ field, qkey, open: open0, onFilter, search }) {
+function Facet({ field, qkey, open: open0, onFilter, onExclude, search }) {
 	const [open, setOpen] = useState(open0);
 	const q = useMemo(() => {
 		const p = new URLSearchParams(qkey);
@@ -114,18 +116,27 @@ function Facet({ field, qkey, open: open0, onFilter, search }) {
 		<ul>${rows.map(x => {
 			const on = search.filters.some(([f, v]) => f === field &&
 			    v === String(x.value));
-			return html`<li class=${on ? 'on' : ''}>
+			const off = hasExclude(search, field, x.value);
+			return html`<li class=${on ? 'on' : off ? 'not' : ''}>
 			<button type="button" class="facet-v" disabled=${on}
-			    title=${on ? 'Already a filter' :
+			    title=${on ? 'Already a filter' : off ? 'Excluded: ' +
+			    'select to include instead' :
 			    `Filter: ${field} is ${x.value}`}
 			    onClick=${() => onFilter(field, String(x.value))}>
 			    ${String(x.value)}</button>
+			<button type="button" class="facet-x" disabled=${off}
+			    data-exclude=${String(x.value)}
+			    title=${`Exclude: ${field} is not ${x.value}`}
+			    aria-label=${`Exclude ${field} ${x.value}`}
+			    onClick=${() => onExclude(field, String(x.value))}>−
+			    </button>
 			<${Bar} value=${x.count} max=${max} />
 			<${Num} n=${x.count} /></li>`;
 		})}</ul>
 		${r.data && r.data.counted ? html`<p class="muted tiny">${
-		    `of the ${fmtNum(r.data.counted)} newest matching events`}</p>` :
-		    ''}
+		    `of the ${fmtNum(r.data.counted)} newest matching events${
+		    search.excludes.length ? ', excluded values counted' : ''}`}
+		    </p>` : ''}
 	</details>`;
 }
 
@@ -188,15 +199,29 @@ function Saved({ qkey }) {
 	</details>`;
 }
 
-function Export({ qkey }) {
+// The export of the search; with excludes only JSON lines, filtered
+// here (the API cannot leave values out).
+function Export({ qkey, search }) {
 	const [state, setState] = useState(null);
+	const some = search.excludes.length > 0;
 	const go = async (fmt, ext) => {
 		setState({ busy: fmt });
 		try {
 			const q = new URLSearchParams(qkey);
 			q.set('format', fmt);
 			const r = await request('events/export', { query: q });
-			const blob = await r.blob();
+			let blob = await r.blob();
+			if (some) {
+				const keep = (await blob.text()).split('\n').filter(l => {
+					try {
+						return l && !excluded(search, JSON.parse(l));
+					} catch (e) {
+						return false;
+					}
+				});
+				blob = new Blob(keep.map(l => l + '\n'),
+				    { type: blob.type });
+			}
 			const url = URL.createObjectURL(blob);
 			const a = document.createElement('a');
 			a.href = url;
@@ -216,7 +241,9 @@ function Export({ qkey }) {
 		${[['jsonl', 'jsonl', 'JSONL'], ['csv', 'csv', 'CSV'],
 		    ['ecs', 'ndjson', 'ECS']].map(([f, e, l]) => html`<button
 		    class="btn small" type="button" data-export=${f}
-		    disabled=${state && state.busy}
+		    disabled=${state && state.busy || some && f !== 'jsonl'}
+		    title=${some && f !== 'jsonl' ? 'With excluded values only ' +
+		    'JSONL can be exported' : undefined}
 		    onClick=${() => go(f, e)}>${state && state.busy === f ? '…' :
 		    l}</button>`)}
 		${state && state.error ? html`<${Problem} error=${state.error} />` :
@@ -240,7 +267,7 @@ export function EventsPage({ route }) {
 	const evId = p.get('ev');
 
 	const go = (s, extra = {}) => {
-		const q = searchParams(s);
+		const q = hashParams(s);
 		if (p.get('cols'))
 			q.set('cols', p.get('cols'));
 		for (const [k, v] of Object.entries(extra))
@@ -249,6 +276,8 @@ export function EventsPage({ route }) {
 		navigate('/events', q);
 	};
 	const addFilter = (f, v) => go(withFilter(search, f, v));
+	const addExclude = (f, v) => go(withExclude(search, f, v));
+	const xkey = hashParams(search).toString();
 	const setCols = (c) => {
 		saveJSON(COLS_KEY, c);
 		const q = new URLSearchParams(p);
@@ -321,6 +350,12 @@ export function EventsPage({ route }) {
 		return () => io.disconnect();
 	}, [res.next, res.done, res.loading, res.error]);
 
+	/* excludes, applied here */
+	const rows = useMemo(() => search.excludes.length ?
+	    res.rows.filter(ev => !excluded(search, ev)) : res.rows,
+	    [res.rows, xkey]);
+	const hidden = res.rows.length - rows.length;
+
 	/* the drawer: from the rows, or fetched for a shared link */
 	const inRows = evId ? res.rows.find(r => String(r.id) === evId) : null;
 	const one = useApi(evId && !inRows && !res.loading ?
@@ -335,9 +370,9 @@ export function EventsPage({ route }) {
 		</${PageHeader}>
 		<${SearchBar} search=${search} onChange=${s => go(s)} />
 		<p class="muted small help">Values of one field are ORed, fields
-		    are ANDed. Exclusion works for words (<code>-word</code>);
-		    field values can only be included: the API has no negated
-		    field filters.</p>
+		    are ANDed; <code>-word</code> leaves out words. Excluded field
+		    values (<code>-host:web1</code>, or − beside a value) are left
+		    out here in the browser: facet counts include them.</p>
 		<div class="explorer-body">
 			<aside class="facets" aria-label="Field values">
 				<h2 class="small-h">Fields</h2>
@@ -345,25 +380,29 @@ export function EventsPage({ route }) {
 				    qkey=${qkey} search=${search} open=${i < (matchMedia(
 				    '(max-width: 1100px)').matches ? FACETS_OPEN_NARROW :
 				    FACETS_OPEN)}
-				    onFilter=${addFilter} />`)}
+				    onFilter=${addFilter} onExclude=${addExclude} />`)}
 			</aside>
 			<section class="results" aria-label="Results">
-				<${Histogram} search=${search} qkey=${qkey}
-				    rows=${res.rows} done=${res.done} />
+				<${Histogram} search=${search} qkey=${xkey}
+				    rows=${rows} done=${res.done} />
 				<div class="toolbar">
 					<span class="count" role="status" aria-live="polite">
 					${res.loading && !res.rows.length ? 'Searching…' :
-					    html`<strong>${fmtNum(res.rows.length)}</strong>
-					    ${res.done ? ` event${res.rows.length === 1 ? '' :
+					    html`<strong>${fmtNum(rows.length)}</strong>
+					    ${res.done ? ` event${rows.length === 1 ? '' :
 					    's'}` : ' events loaded, more below'}`}
+					${hidden ? html` <span class="muted small"
+					    data-hidden=${hidden}>${`(${fmtNum(hidden)} excluded)`}
+					    </span>` : ''}
 					</span>
-					<${Export} qkey=${qkey} />
+					<${Export} qkey=${qkey} search=${search} />
 				</div>
-				${res.rows.length ? html`<${EventTable} rows=${res.rows}
+				${rows.length ? html`<${EventTable} rows=${rows}
 				    cols=${cols} onOpen=${openEv} onFilter=${addFilter}
+				    onExclude=${addExclude}
 				    selected=${inRows ? inRows.id : null}
 				    caption="Matching events, newest first" />` : ''}
-				${res.done && !res.rows.length && !res.error ? html`<${Empty}>
+				${res.done && !rows.length && !res.error ? html`<${Empty}>
 				    No events match. Widen the time range or remove a
 				    filter.</${Empty}>` : ''}
 				<${Problem} error=${res.error} retry=${() =>
@@ -371,13 +410,14 @@ export function EventsPage({ route }) {
 				<div ref=${sentinel} class="sentinel" aria-hidden="true"></div>
 				${res.loading && res.rows.length ? html`<${Loading}
 				    what="Loading more" />` : ''}
-				${res.done && res.rows.length ? html`<p class="end"
+				${res.done && rows.length ? html`<p class="end"
 				    data-end="1">${`End of results: ${
-				    fmtNum(res.rows.length)} events.`}</p>` : ''}
+				    fmtNum(rows.length)} events.`}</p>` : ''}
 			</section>
 		</div>
 		${evId ? (drawerEv ? html`<${EventDrawer} ev=${drawerEv}
-		    from=${search.from} onClose=${closeEv} onFilter=${addFilter} />` :
+		    from=${search.from} onClose=${closeEv} onFilter=${addFilter}
+		    onExclude=${addExclude} />` :
 		    html`<aside class="drawer"><${Problem} error=${one.error} />
 		    ${one.loading ? html`<${Loading} />` : ''}
 		    <button class="btn small" onClick=${closeEv}>Close</button>

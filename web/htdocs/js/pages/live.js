@@ -7,8 +7,9 @@ import { api, getToken } from '../api.js';
 import { PageHeader, Problem } from '../ui.js';
 import { EventTable, EventDrawer } from '../eventview.js';
 import { SearchBar } from '../searchbar.js';
-import { searchFromParams, searchParams, withFilter, navigate,
-    DEFAULT_COLUMNS, ALL_FIELDS, loadJSON, fmtNum, href } from '../util.js';
+import { searchFromParams, searchParams, hashParams, withFilter,
+    withExclude, excluded, navigate, DEFAULT_COLUMNS, ALL_FIELDS, loadJSON,
+    fmtNum, href } from '../util.js';
 
 const MAX_ROWS = 1000;
 const FLUSH_MS = 200;
@@ -18,6 +19,9 @@ export function LivePage({ route }) {
 	search.from = '';
 	search.to = '';
 	const qkey = searchParams(search, true).toString();
+	const xkey = hashParams(search, true).toString();
+	const searchRef = useRef(search);
+	searchRef.current = search;
 	const cols = loadJSON('siemd.columns', DEFAULT_COLUMNS)
 	    .filter(c => ALL_FIELDS.includes(c));
 
@@ -53,6 +57,9 @@ export function LivePage({ route }) {
 			} catch (e) {
 				return;
 			}
+			/* excludes: the API cannot leave values out */
+			if (excluded(searchRef.current, ev))
+				return;
 			inbox.current.push(ev);
 			if (pausedRef.current)
 				arrived.current++;
@@ -86,10 +93,11 @@ export function LivePage({ route }) {
 			clearInterval(flush);
 			es.close();
 		};
-	}, [qkey, attempt]);
+	}, [xkey, attempt]);
 
-	const go = (s) => navigate('/live', searchParams(s, true));
+	const go = (s) => navigate('/live', hashParams(s, true));
 	const addFilter = (f, v) => go(withFilter(search, f, v));
+	const addExclude = (f, v) => go(withExclude(search, f, v));
 
 	return html`<div class=${`live${open ? ' with-drawer' : ''}`}>
 		<${PageHeader} title="Live tail">
@@ -103,9 +111,10 @@ export function LivePage({ route }) {
 			    data-pending=${pending}>${fmtNum(pending)} new event${
 			    pending === 1 ? '' : 's'}</span>` : ''}
 			<button class="btn" onClick=${() => setRows([])}>Clear</button>
-			<a class="btn" href=${href('/events', { from: '-15m',
-			    ...Object.fromEntries(new URLSearchParams(qkey)) })}>
-			    Search these</a>
+			<a class="btn" href=${href('/events', (() => {
+			    const h = new URLSearchParams(xkey);
+			    h.set('from', '-15m');
+			    return h; })())}>Search these</a>
 		</${PageHeader}>
 		<${SearchBar} search=${search} onChange=${go} showTime=${false} />
 		${error ? html`<${Problem} error=${error} retry=${() =>
@@ -115,10 +124,11 @@ export function LivePage({ route }) {
 		    `${fmtNum(rows.length)} shown.` :
 		    conn === 'live' ? 'Waiting for events…' : ''}</p>
 		${rows.length ? html`<${EventTable} rows=${rows} cols=${cols}
-		    onOpen=${setOpen} onFilter=${addFilter}
+		    onOpen=${setOpen} onFilter=${addFilter} onExclude=${addExclude}
 		    selected=${open ? open.id : null}
 		    caption="Live events, newest first" />` : ''}
 		${open ? html`<${EventDrawer} ev=${open} from="-1h"
-		    onClose=${() => setOpen(null)} onFilter=${addFilter} />` : ''}
+		    onClose=${() => setOpen(null)} onFilter=${addFilter}
+		    onExclude=${addExclude} />` : ''}
 	</div>`;
 }
