@@ -365,7 +365,7 @@ export function EventsPage({ route }) {
 
 	return html`<div class=${`explorer${evId ? ' with-drawer' : ''}`}>
 		<${PageHeader} title="Events">
-			<${Saved} qkey=${qkey} />
+			<${Saved} qkey=${xkey} />
 			<${Columns} cols=${cols} onChange=${setCols} />
 		</${PageHeader}>
 		<${SearchBar} search=${search} onChange=${s => go(s)} />
