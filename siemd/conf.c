@@ -615,6 +615,8 @@ conf_json(struct siemd_conf *conf, int role)
 		jset(o, "database", jstr(conf->database));
 		jset(o, "retention_age", json_integer(conf->retention_age));
 		jset(o, "retention_size", json_integer(conf->retention_size));
+		jset(o, "partition_rows", json_integer(conf->part_rows));
+		jset(o, "partition_every", json_integer(conf->part_every));
 		jset(o, "tails", json_tails(conf));
 		break;
 	case PROC_QUERY:
@@ -766,6 +768,11 @@ conf_dump(struct siemd_conf *conf)
 	dump_duration(conf->retention_age);
 	printf("\nretention size ");
 	dump_size(conf->retention_size);
+	printf("\npartition rows %lld", (long long)conf->part_rows);
+	if (conf->part_every > 0) {
+		printf("\npartition every ");
+		dump_duration(conf->part_every);
+	}
 	printf("\nparsers %d\nrules ", conf->parsers);
 	dump_string(conf->rules);
 	printf("\nchroot ");

@@ -140,6 +140,7 @@ static struct user_cur		 ucur;
 static int			 api_listens;
 static int			 secrets_ok;
 static int			 seen_database, seen_retention, seen_size;
+static int			 seen_part_rows, seen_part_every;
 static int			 seen_parsers, seen_rules, seen_chroot;
 
 static int	 yylex(void);
@@ -189,9 +190,9 @@ static void	 strlist_free(struct siemd_strlists *);
 %}
 
 %token	AFTER API APP BODY BUFFER CA CERTIFICATE CHROOT CLIENT CONNECTIONS CORS
-%token	DATABASE FORMAT HANDSHAKE HTDOCS IDLE INCLUDE INGEST KEY LIFETIME
-%token	LIMIT LISTEN MATCH MAX MESSAGE ON ORIGIN PARSERS PASSWORD PORT
-%token	PREFIX PROXY RATE RECEIVE RETENTION ROLE RULES SECRET SECRETS SILENT SIZE
+%token	DATABASE EVERY FORMAT HANDSHAKE HTDOCS IDLE INCLUDE INGEST KEY LIFETIME
+%token	LIMIT LISTEN MATCH MAX MESSAGE ON ORIGIN PARSERS PARTITION PASSWORD PORT
+%token	PREFIX PROXY RATE RECEIVE RETENTION ROLE ROWS RULES SECRET SECRETS SILENT SIZE
 %token	START TAIL TCP TIMEOUT TLS TOKEN TRUSTED UDP USER
 %token	ERROR
 %token	<v.string>	STRING
@@ -299,6 +300,29 @@ main		: SECRETS STRING		{
 				    "statement");
 			else
 				conf->retention_size = $3;
+		}
+		| PARTITION ROWS NUMBER		{
+			if ($3 < SIEMD_PART_ROWS_MIN || $3 > SIEMD_PART_ROWS_MAX)
+				conferr($<lineno>1, "partition rows must be "
+				    "between %d and %lld", SIEMD_PART_ROWS_MIN,
+				    (long long)SIEMD_PART_ROWS_MAX);
+			else if (seen_part_rows++)
+				conferr($<lineno>1, "duplicate partition rows "
+				    "statement");
+			else
+				conf->part_rows = $3;
+		}
+		| PARTITION EVERY duration	{
+			if ($3 < 0)
+				;	/* already reported */
+			else if ($3 < 1 || $3 > SIEMD_PART_EVERY_MAX)
+				conferr($<lineno>1, "partition every must be "
+				    "between 1s and 1d");
+			else if (seen_part_every++)
+				conferr($<lineno>1, "duplicate partition every "
+				    "statement");
+			else
+				conf->part_every = $3;
 		}
 		| PARSERS NUMBER		{
 			if ($2 < 1 || $2 > SIEMD_MAX_PARSERS)
@@ -688,6 +712,7 @@ lookup(const char *s)
 		{ "connections",	CONNECTIONS },
 		{ "cors",		CORS },
 		{ "database",		DATABASE },
+		{ "every",		EVERY },
 		{ "format",		FORMAT },
 		{ "handshake",		HANDSHAKE },
 		{ "htdocs",		HTDOCS },
@@ -704,6 +729,7 @@ lookup(const char *s)
 		{ "on",			ON },
 		{ "origin",		ORIGIN },
 		{ "parsers",		PARSERS },
+		{ "partition",		PARTITION },
 		{ "password",		PASSWORD },
 		{ "port",		PORT },
 		{ "prefix",		PREFIX },
@@ -712,6 +738,7 @@ lookup(const char *s)
 		{ "receive",		RECEIVE },
 		{ "retention",		RETENTION },
 		{ "role",		ROLE },
+		{ "rows",		ROWS },
 		{ "rules",		RULES },
 		{ "secret",		SECRET },
 		{ "secrets",		SECRETS },
@@ -1763,6 +1790,8 @@ conf_init(struct siemd_conf *c)
 	c->database = xstrdup(SIEMD_DATABASE);
 	c->retention_age = SIEMD_RETENTION;
 	c->retention_size = 0;
+	c->part_rows = SIEMD_PART_ROWS;
+	c->part_every = 0;		/* one UTC day, see store.c */
 	c->parsers = 1;
 	c->rules = xstrdup(SIEMD_RULES);
 	c->chroot = xstrdup(SIEMD_EMPTY);
@@ -1792,6 +1821,7 @@ parse_config(const char *filename, int flags)
 	prevtok = 0;
 	stmtword[0] = '\0';
 	seen_database = seen_retention = seen_size = 0;
+	seen_part_rows = seen_part_every = 0;
 	seen_parsers = seen_rules = seen_chroot = 0;
 	file = NULL;
 	if ((file = pushfile(filename, 0)) == NULL) {

@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -57,6 +58,9 @@
 #define QUERY_MAX_HOSTS		10000
 #define QUERY_ALERT_ITEMS	1000		/* notes, history of an alert */
 #define QUERY_ALERT_RULES	20		/* rules in alert statistics */
+#define QUERY_MAX_OPEN		64		/* partition connections */
+#define QUERY_CACHE_ROWS	2000		/* larger answers not kept */
+#define QUERY_HOST_RECENT	20
 
 /* Event columns in schema order; every event query selects these. */
 #define EVENT_COLUMNS \
@@ -84,6 +88,11 @@ static const char *severity_names[] = {
 	"info", "low", "medium", "high", "critical"
 };
 
+/*
+ * The fixed statements, run on each partition (siemd/store.c keeps
+ * the events in partition files by id range); searches and facets are
+ * built below.
+ */
 enum query_stmt {
 	QS_EVENT,
 	QS_APPS,
@@ -98,24 +107,22 @@ enum query_stmt {
 	QS_ROLLUP_SEVERITY,
 	QS_TOP_APPS,
 	QS_TIMELINE,
-	QS_SCHEMA,
+	QS_TS_RANGE,
 	QS_MAX
 };
 
-/* The fixed statements; searches and facets are built below. */
 static const char *query_sql[QS_MAX] = {
 	[QS_EVENT] = "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?1",
 	[QS_APPS] =
 	    "SELECT app, count(*), min(ts), max(ts) FROM events"
-	    " WHERE app IS NOT NULL GROUP BY app ORDER BY app",
+	    " WHERE app IS NOT NULL GROUP BY app",
 	[QS_TYPES] =
 	    "SELECT event_type, count(*), min(ts), max(ts) FROM events"
-	    " WHERE event_type IS NOT NULL GROUP BY event_type"
-	    " ORDER BY event_type",
+	    " WHERE event_type IS NOT NULL GROUP BY event_type",
 	[QS_TYPES_APP] =
 	    "SELECT event_type, count(*), min(ts), max(ts) FROM events"
 	    " WHERE app = ?1 AND event_type IS NOT NULL"
-	    " GROUP BY event_type ORDER BY event_type",
+	    " GROUP BY event_type",
 	[QS_HOSTS] =
 	    "SELECT host, min(ts), max(ts), count(*),"
 	    " sum(severity = 'info'), sum(severity = 'low'),"
@@ -130,11 +137,10 @@ static const char *query_sql[QS_MAX] = {
 	    " GROUP BY host",
 	[QS_HOST_TYPES] =
 	    "SELECT event_type, count(*) FROM events WHERE host = ?1"
-	    " AND event_type IS NOT NULL GROUP BY event_type"
-	    " ORDER BY 2 DESC, 1 LIMIT 10",
+	    " AND event_type IS NOT NULL GROUP BY event_type",
 	[QS_HOST_RECENT] =
 	    "SELECT " EVENT_COLUMNS " FROM events WHERE host = ?1"
-	    " ORDER BY ts DESC, id DESC LIMIT 20",
+	    " ORDER BY id DESC LIMIT ?2",
 	[QS_COUNT] = "SELECT count(*) FROM events",
 	[QS_NEWEST] =
 	    "SELECT id, ts, received_at FROM events ORDER BY id DESC LIMIT 1",
@@ -143,11 +149,11 @@ static const char *query_sql[QS_MAX] = {
 	    " WHERE minute >= ?1 AND minute < ?2 GROUP BY severity",
 	[QS_TOP_APPS] =
 	    "SELECT app, count(*) FROM events WHERE ts >= ?1"
-	    " AND app IS NOT NULL GROUP BY app ORDER BY 2 DESC, 1 LIMIT ?2",
+	    " AND app IS NOT NULL GROUP BY app",
 	[QS_TIMELINE] =
 	    "SELECT minute, severity, count FROM rollup_minute"
 	    " WHERE minute >= ?1 AND minute < ?2",
-	[QS_SCHEMA] = "SELECT max(version) FROM schema_version",
+	[QS_TS_RANGE] = "SELECT min(ts), max(ts) FROM events",
 };
 
 /*
@@ -208,12 +214,34 @@ struct qbuild {
 	int		 nlikes;
 };
 
+/*
+ * A partition: a file holding the events of one id range.  A closed
+ * ("sealed") partition never changes: it is opened immutable, and its
+ * time range and the answers of the listing statements are kept.
+ */
+struct qpart {
+	int64_t			 seq;
+	int64_t			 first_id;
+	int64_t			 last_id;	/* INT64_MAX while open */
+	int			 sealed;
+	char			*file;
+	sqlite3			*db;
+	int64_t			 used;		/* for closing the idle */
+	int64_t			 min_ts;	/* sealed: bounds of ts */
+	int64_t			 max_ts;
+	json_t			*cache;		/* sealed: key -> rows */
+};
+
 struct qproc {
 	struct child		 c;
 	struct imsgev		*web;
 	char			*dbfile;	/* relative to the jail */
-	sqlite3			*db;
-	sqlite3_stmt		*stmt[QS_MAX];
+	sqlite3			*db;		/* main: alerts, partitions */
+	struct qpart		*parts;		/* oldest first */
+	size_t			 nparts;
+	int			 nopen;
+	int64_t			 uses;
+	uint64_t		 cache_hits;
 	TAILQ_HEAD(, qjob)	 jobs;
 	struct event		 run_ev;
 
@@ -263,7 +291,7 @@ static int	 run_alert_stats(json_t *, struct obuf *);
 static int	 run_alert_list(int, json_t *, struct obuf *);
 static void	 build_where(struct qbuild *, json_t *);
 static void	 build_free(struct qbuild *);
-static int	 build_prepare(struct qbuild *, sqlite3_stmt **);
+static int	 build_prepare(sqlite3 *, struct qbuild *, sqlite3_stmt **);
 static void	 sql_cidr_match(sqlite3_context *, int, sqlite3_value **);
 static json_t	*row_event(sqlite3_stmt *, int);
 static json_t	*row_ecs(sqlite3_stmt *, int);
@@ -299,7 +327,8 @@ query_counters(void *arg)
 
 	TAILQ_FOREACH(j, &q.jobs, entry)
 		pending++;
-	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,s:b}",
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,s:b,s:I,s:i,"
+	    "s:I}",
 	    "queries", (json_int_t)q.queries,
 	    "errors", (json_int_t)q.errors,
 	    "timeouts", (json_int_t)q.timeouts,
@@ -308,7 +337,10 @@ query_counters(void *arg)
 	    "bytes", (json_int_t)q.bytes,
 	    "max_ms", (json_int_t)q.max_ms,
 	    "pending", pending,
-	    "database", q.db != NULL));
+	    "database", q.db != NULL,
+	    "partitions", (json_int_t)q.nparts,
+	    "partitions_open", q.nopen,
+	    "cache_hits", (json_int_t)q.cache_hits));
 }
 
 /* output ----------------------------------------------------------- */
@@ -882,7 +914,7 @@ build_where(struct qbuild *b, json_t *params)
 }
 
 static int
-build_prepare(struct qbuild *b, sqlite3_stmt **sp)
+build_prepare(sqlite3 *db, struct qbuild *b, sqlite3_stmt **sp)
 {
 	sqlite3_stmt	*s;
 	int		 i, rv;
@@ -890,9 +922,9 @@ build_prepare(struct qbuild *b, sqlite3_stmt **sp)
 	*sp = NULL;
 	if (b->overflow)
 		return (query_sqlerr(SQLITE_TOOBIG, "filters too long"));
-	if ((rv = sqlite3_prepare_v2(q.db, b->sql, -1, &s, NULL)) !=
+	if ((rv = sqlite3_prepare_v2(db, b->sql, -1, &s, NULL)) !=
 	    SQLITE_OK)
-		return (query_sqlerr(rv, sqlite3_errmsg(q.db)));
+		return (query_sqlerr(rv, sqlite3_errmsg(db)));
 	for (i = 0; i < b->nbinds; i++) {
 		if (b->binds[i].type == SQLITE_TEXT)
 			sqlite3_bind_text(s, i + 1, b->binds[i].s, -1,
@@ -944,7 +976,7 @@ step(sqlite3_stmt *s)
 
 	if (rv == SQLITE_ROW || rv == SQLITE_DONE)
 		return (rv);
-	query_sqlerr(rv, sqlite3_errmsg(q.db));
+	query_sqlerr(rv, sqlite3_errmsg(sqlite3_db_handle(s)));
 	return (-1);
 }
 
@@ -961,22 +993,343 @@ param_int(json_t *params, const char *key, int64_t def, int64_t min,
 	return (n < min ? min : n > max ? max : n);
 }
 
+/* partitions ------------------------------------------------------- */
+
+/* Settings of every connection: read only, defensive, interruptible. */
+static int
+db_setup(sqlite3 *db)
+{
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+	    NULL);
+	sqlite3_busy_timeout(db, 2000);
+	if (sqlite3_exec(db, "PRAGMA query_only = 1", NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_exec(db, "PRAGMA temp_store = MEMORY",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		return (-1);
+	if (sqlite3_create_function(db, "cidr_match", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, sql_cidr_match,
+	    NULL, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_progress_handler(db, QUERY_PROGRESS_OPS, query_progress,
+	    NULL);
+	return (0);
+}
+
+static void
+part_close(struct qpart *p)
+{
+	if (p->db == NULL)
+		return;
+	sqlite3_close(p->db);
+	p->db = NULL;
+	q.nopen--;
+}
+
+static void
+part_free(struct qpart *p)
+{
+	part_close(p);
+	json_decref(p->cache);
+	p->cache = NULL;
+	free(p->file);
+	p->file = NULL;
+}
+
+/*
+ * The partitions as the main database lists them now.  What is known
+ * of a partition (its connection, its cache) is kept while it stays
+ * in the same state; a partition that was closed since is opened
+ * anew, immutable.
+ */
+static int
+parts_refresh(void)
+{
+	sqlite3_stmt	*s;
+	struct qpart	*np = NULL, *p, *o;
+	size_t		 n = 0, cap = 0, i, j = 0;
+	int		 rv;
+
+	if ((rv = sqlite3_prepare_v2(q.db, "SELECT seq, file, first_id,"
+	    " coalesce(last_id, first_id - 1), sealed_at IS NOT NULL FROM"
+	    " partitions ORDER BY seq", -1, &s, NULL)) != SQLITE_OK)
+		return (query_sqlerr(rv, sqlite3_errmsg(q.db)));
+	while ((rv = step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((np = reallocarray(np, cap, sizeof(*np))) == NULL)
+				fatal("%s: reallocarray", __func__);
+		}
+		p = &np[n++];
+		memset(p, 0, sizeof(*p));
+		p->seq = sqlite3_column_int64(s, 0);
+		p->first_id = sqlite3_column_int64(s, 2);
+		p->sealed = sqlite3_column_int(s, 4);
+		p->last_id = p->sealed ? sqlite3_column_int64(s, 3) :
+		    INT64_MAX;
+		p->min_ts = p->max_ts = -1;
+		while (j < q.nparts && q.parts[j].seq < p->seq)
+			j++;
+		o = j < q.nparts ? &q.parts[j] : NULL;
+		if (o != NULL && o->seq == p->seq && o->sealed == p->sealed &&
+		    o->file != NULL) {
+			p->file = o->file;
+			p->db = o->db;
+			p->used = o->used;
+			p->min_ts = o->min_ts;
+			p->max_ts = o->max_ts;
+			p->cache = o->cache;
+			o->file = NULL;
+			o->db = NULL;
+			o->cache = NULL;
+		} else if ((p->file = strdup((const char *)
+		    sqlite3_column_text(s, 1))) == NULL)
+			fatal("%s: strdup", __func__);
+	}
+	sqlite3_finalize(s);
+	for (i = 0; i < q.nparts; i++)
+		part_free(&q.parts[i]);
+	free(q.parts);
+	q.parts = np;
+	q.nparts = n;
+	return (rv == -1 ? -1 : 0);
+}
+
+/*
+ * The connection to a partition, opened when first needed; past
+ * QUERY_MAX_OPEN the longest unused one is closed.  A sealed partition
+ * is opened immutable (no locks, no WAL), except partition 0, the
+ * events stored before partitions, which shares the main file.
+ */
+static sqlite3 *
+part_db(struct qpart *p)
+{
+	struct qpart	*lru = NULL;
+	sqlite3		*db = NULL;
+	char		 name[PATH_MAX + 32];
+	int		 flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+	size_t		 i;
+
+	p->used = ++q.uses;
+	if (p->db != NULL)
+		return (p->db);
+	if (q.nopen >= QUERY_MAX_OPEN) {
+		for (i = 0; i < q.nparts; i++)
+			if (q.parts[i].db != NULL && (lru == NULL ||
+			    q.parts[i].used < lru->used))
+				lru = &q.parts[i];
+		if (lru != NULL)
+			part_close(lru);
+	}
+	if (p->sealed && p->seq != 0 && strpbrk(p->file, "?#%") == NULL) {
+		snprintf(name, sizeof(name), "file:%s?immutable=1", p->file);
+		flags |= SQLITE_OPEN_URI;
+	} else
+		strlcpy(name, p->file, sizeof(name));
+	if (sqlite3_open_v2(name, &db, flags, NULL) != SQLITE_OK ||
+	    db_setup(db) == -1) {
+		log_warnx("partition %s: %s", p->file, db ?
+		    sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		q_status = 503;
+		strlcpy(q_detail, "a partition of the database could not be"
+		    " opened; try again", sizeof(q_detail));
+		return (NULL);
+	}
+	p->db = db;
+	q.nopen++;
+	return (db);
+}
+
+/* Prepare one of query_sql on a partition. */
+static sqlite3_stmt *
+part_prepare(struct qpart *p, enum query_stmt n)
+{
+	sqlite3_stmt	*s;
+	sqlite3		*db;
+	int		 rv;
+
+	if ((db = part_db(p)) == NULL)
+		return (NULL);
+	if ((rv = sqlite3_prepare_v2(db, query_sql[n], -1, &s, NULL)) !=
+	    SQLITE_OK) {
+		query_sqlerr(rv, sqlite3_errmsg(db));
+		return (NULL);
+	}
+	return (s);
+}
+
+/*
+ * The rows of statement n on a partition, as arrays of values, with
+ * up to two parameters (a text, then integers).  A sealed partition
+ * never changes: there a small answer is kept under key.
+ */
+static json_t *
+part_rows(struct qpart *p, const char *key, enum query_stmt n,
+    const char *text, int nints, int64_t i1, int64_t i2)
+{
+	sqlite3_stmt	*s;
+	json_t		*rows, *row;
+	int		 rv, col, ncol, arg = 1;
+
+	if (p->sealed && key != NULL && p->cache != NULL &&
+	    (rows = json_object_get(p->cache, key)) != NULL) {
+		q.cache_hits++;
+		return (json_incref(rows));
+	}
+	if ((s = part_prepare(p, n)) == NULL)
+		return (NULL);
+	if (text != NULL)
+		sqlite3_bind_text(s, arg++, text, -1, SQLITE_STATIC);
+	if (nints > 0)
+		sqlite3_bind_int64(s, arg++, i1);
+	if (nints > 1)
+		sqlite3_bind_int64(s, arg++, i2);
+	rows = json_array();
+	ncol = sqlite3_column_count(s);
+	while ((rv = step(s)) == SQLITE_ROW) {
+		row = json_array();
+		for (col = 0; col < ncol; col++)
+			json_array_append_new(row, col_value(s, col));
+		json_array_append_new(rows, row);
+	}
+	sqlite3_finalize(s);
+	if (rv == -1) {
+		json_decref(rows);
+		return (NULL);
+	}
+	if (p->sealed && key != NULL &&
+	    json_array_size(rows) <= QUERY_CACHE_ROWS) {
+		if (p->cache == NULL)
+			p->cache = json_object();
+		json_object_set(p->cache, key, rows);
+	}
+	return (rows);
+}
+
+static int64_t
+row_int(json_t *row, size_t i)
+{
+	return (json_integer_value(json_array_get(row, i)));
+}
+
+/* The bounds of ts in a sealed partition: -1 for an empty one. */
+static int
+part_ts(struct qpart *p)
+{
+	json_t	*rows, *row;
+
+	if (p->min_ts != -1 || !p->sealed)
+		return (0);
+	if ((rows = part_rows(p, NULL, QS_TS_RANGE, NULL, 0, 0, 0)) == NULL)
+		return (-1);
+	row = json_array_get(rows, 0);
+	if (json_is_integer(json_array_get(row, 0))) {
+		p->min_ts = row_int(row, 0);
+		p->max_ts = row_int(row, 1);
+	} else
+		p->min_ts = p->max_ts = INT64_MIN;	/* empty */
+	json_decref(rows);
+	return (0);
+}
+
+/*
+ * Can the partition hold events matching the id and time bounds of
+ * params?  0 no, 1 maybe, -1 error.
+ */
+static int
+part_wanted(struct qpart *p, json_t *params)
+{
+	json_t	*v;
+
+	if (p->last_id < p->first_id)
+		return (0);		/* sealed empty */
+	if (json_is_integer(v = json_object_get(params, "before_id")) &&
+	    p->first_id >= json_integer_value(v))
+		return (0);
+	if (json_is_integer(v = json_object_get(params, "after_id")) &&
+	    p->last_id <= json_integer_value(v))
+		return (0);
+	if (!p->sealed)
+		return (1);
+	if (part_ts(p) == -1)
+		return (-1);
+	if (p->min_ts == INT64_MIN)
+		return (0);
+	if (json_is_integer(v = json_object_get(params, "from")) &&
+	    p->max_ts < json_integer_value(v))
+		return (0);
+	if (json_is_integer(v = json_object_get(params, "to")) &&
+	    p->min_ts > json_integer_value(v))
+		return (0);
+	return (1);
+}
+
+/* Keys of an object in order. */
+static int
+key_cmp(const void *a, const void *b)
+{
+	return (strcmp(*(const char * const *)a, *(const char * const *)b));
+}
+
+static const char **
+sorted_keys(json_t *o, size_t *n)
+{
+	const char	**keys, *k;
+	json_t		*v;
+	size_t		 i = 0;
+
+	*n = json_object_size(o);
+	if ((keys = calloc(*n + 1, sizeof(*keys))) == NULL)
+		fatal("%s: calloc", __func__);
+	json_object_foreach(o, k, v)
+		keys[i++] = k;
+	qsort(keys, *n, sizeof(*keys), key_cmp);
+	return (keys);
+}
+
+/* queries over the partitions --------------------------------------- */
+
+static void
+format_row(sqlite3_stmt *s, const char *fmt, int64_t n, struct obuf *ob)
+{
+	if (strcmp(fmt, "csv") == 0)
+		row_csv(s, 0, ob);
+	else if (strcmp(fmt, "ecs") == 0) {
+		ob_json(ob, row_ecs(s, 0));
+		ob_add(ob, "\n", 1);
+	} else {
+		if (n > 0 && strcmp(fmt, "json") == 0)
+			ob_add(ob, ",", 1);
+		ob_json(ob, row_event(s, 0));
+		if (strcmp(fmt, "jsonl") == 0)
+			ob_add(ob, "\n", 1);
+	}
+}
+
 /*
  * Events matching the filters, newest (highest id) first, or oldest
  * first with "order":"asc".  Body: the events in "format": "json"
  * (objects separated by commas), "jsonl", "ecs" (NDJSON) or "csv"
  * (rows).  Meta: count, last_id, more.  An answer ends early, with
  * more set, at max_bytes: paging goes on from last_id.
+ *
+ * Partitions hold consecutive id ranges, so the answer is the answers
+ * of the partitions in turn, skipping those outside the id and time
+ * bounds, until the limit.
  */
 static int
 run_events(json_t *params, struct obuf *ob, json_t **meta)
 {
 	struct qbuild	*b;
-	sqlite3_stmt	*s = NULL;
+	struct qpart	*p;
+	sqlite3_stmt	*s;
+	sqlite3		*db;
 	const char	*fmt, *order;
 	int64_t		 limit, maxbytes, last = -1, n = 0;
-	int		 rv, more = 0;
-	json_t		*js;
+	size_t		 k, i;
+	int		 rv = SQLITE_DONE, more = 0, asc;
 
 	limit = param_int(params, "limit", 200, 1, QUERY_MAX_LIMIT);
 	maxbytes = param_int(params, "max_bytes", QUERY_MAX_BYTES, 1024,
@@ -985,120 +1338,200 @@ run_events(json_t *params, struct obuf *ob, json_t **meta)
 	if (fmt == NULL)
 		fmt = "json";
 	order = json_string_value(json_object_get(params, "order"));
+	asc = order != NULL && strcmp(order, "asc") == 0;
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		fatal("%s: calloc", __func__);
 	qb_sql(b, "SELECT " EVENT_COLUMNS " FROM events WHERE 1");
 	build_where(b, params);
-	qb_sql(b, order != NULL && strcmp(order, "asc") == 0 ?
-	    " ORDER BY id ASC LIMIT " : " ORDER BY id DESC LIMIT ");
+	qb_sql(b, asc ? " ORDER BY id ASC LIMIT " : " ORDER BY id DESC LIMIT ");
 	qb_int(b, limit + 1);
-	if (build_prepare(b, &s) == -1) {
-		build_free(b);
-		free(b);
-		return (-1);
-	}
-	while ((rv = step(s)) == SQLITE_ROW) {
-		if (n == limit || (int64_t)ob->len >= maxbytes) {
-			more = 1;
+	for (k = 0; k < q.nparts && !more && rv != -1; k++) {
+		p = &q.parts[asc ? k : q.nparts - 1 - k];
+		if ((rv = part_wanted(p, params)) <= 0)
+			continue;
+		if ((db = part_db(p)) == NULL || build_prepare(db, b, &s) ==
+		    -1) {
+			rv = -1;
 			break;
 		}
-		if (strcmp(fmt, "csv") == 0)
-			row_csv(s, 0, ob);
-		else if (strcmp(fmt, "ecs") == 0) {
-			ob_json(ob, row_ecs(s, 0));
-			ob_add(ob, "\n", 1);
-		} else {
-			if (n > 0 && strcmp(fmt, "json") == 0)
-				ob_add(ob, ",", 1);
-			ob_json(ob, row_event(s, 0));
-			if (strcmp(fmt, "jsonl") == 0)
-				ob_add(ob, "\n", 1);
+		while ((rv = step(s)) == SQLITE_ROW) {
+			if (n == limit || (int64_t)ob->len >= maxbytes) {
+				more = 1;
+				break;
+			}
+			format_row(s, fmt, n, ob);
+			last = sqlite3_column_int64(s, COL_ID);
+			n++;
 		}
-		last = sqlite3_column_int64(s, COL_ID);
-		n++;
+		sqlite3_finalize(s);
 	}
-	sqlite3_finalize(s);
 	build_free(b);
 	free(b);
 	if (rv == -1)
 		return (-1);
+	/* a full page with partitions left: the next page will tell */
+	if (!more && n == limit) {
+		for (i = k; i < q.nparts; i++)
+			if (q.parts[asc ? i : q.nparts - 1 - i].last_id >=
+			    q.parts[asc ? i : q.nparts - 1 - i].first_id)
+				more = 1;
+	}
 	q.rows += n;
-	js = json_pack("{s:I, s:b}", "count", (json_int_t)n, "more", more);
-	json_object_set_new(js, "last_id", last >= 0 ?
-	    json_integer(last) : json_null());
-	*meta = js;
+	*meta = json_pack("{s:I, s:b, s:o}", "count", (json_int_t)n,
+	    "more", more, "last_id", last >= 0 ? json_integer(last) :
+	    json_null());
 	return (0);
+}
+
+/* The partition that holds id, if any. */
+static struct qpart *
+part_of(int64_t id)
+{
+	size_t	 i;
+
+	for (i = q.nparts; i > 0; i--)
+		if (q.parts[i - 1].first_id <= id)
+			return (id <= q.parts[i - 1].last_id ?
+			    &q.parts[i - 1] : NULL);
+	return (NULL);
 }
 
 static int
 run_event(json_t *params, struct obuf *ob, json_t **meta)
 {
-	sqlite3_stmt	*s = q.stmt[QS_EVENT];
-	int		 rv, found = 0;
+	struct qpart	*p;
+	sqlite3_stmt	*s;
+	int		 rv = SQLITE_DONE, found = 0;
 
-	sqlite3_bind_int64(s, 1, param_int(params, "id", 0, 0, INT64_MAX));
-	if ((rv = step(s)) == SQLITE_ROW) {
-		ob_json(ob, row_event(s, 0));
-		found = 1;
+	p = part_of(param_int(params, "id", 0, 0, INT64_MAX));
+	if (p != NULL) {
+		if ((s = part_prepare(p, QS_EVENT)) == NULL)
+			return (-1);
+		sqlite3_bind_int64(s, 1, param_int(params, "id", 0, 0,
+		    INT64_MAX));
+		if ((rv = step(s)) == SQLITE_ROW) {
+			ob_json(ob, row_event(s, 0));
+			found = 1;
+		}
+		sqlite3_finalize(s);
 	}
-	sqlite3_reset(s);
 	if (rv == -1)
 		return (-1);
 	*meta = json_pack("{s:b}", "found", found);
 	return (0);
 }
 
-/* [{name, count, first_seen, last_seen}] from a grouping statement. */
+/*
+ * [{name, count, first_seen, last_seen}] from a grouping statement
+ * (name, count, min ts, max ts), summed over the partitions.
+ */
 static int
 run_list(int n, const char *name, const char *app, struct obuf *ob)
 {
-	sqlite3_stmt	*s = q.stmt[n];
-	json_t		*a, *o;
-	int		 rv;
+	json_t		*all, *rows, *row, *m, *a;
+	const char	**keys;
+	char		 key[64];
+	size_t		 i, k, nkeys;
 
-	if (app != NULL)
-		sqlite3_bind_text(s, 1, app, -1, SQLITE_STATIC);
+	all = json_object();
+	snprintf(key, sizeof(key), "list%d", n);
+	for (k = 0; k < q.nparts; k++) {
+		/* the app's list is not kept: any app name could come */
+		if ((rows = part_rows(&q.parts[k], app ? NULL : key, n, app, 0,
+		    0, 0)) == NULL) {
+			json_decref(all);
+			return (-1);
+		}
+		json_array_foreach(rows, i, row) {
+			const char *v = json_string_value(json_array_get(row,
+			    0));
+
+			if (v == NULL)
+				continue;
+			if ((m = json_object_get(all, v)) == NULL) {
+				/* a copy: the rows may be kept */
+				json_object_set_new(all, v,
+				    json_deep_copy(row));
+				continue;
+			}
+			json_array_set_new(m, 1, json_integer(row_int(m, 1) +
+			    row_int(row, 1)));
+			if (row_int(row, 2) < row_int(m, 2))
+				json_array_set(m, 2, json_array_get(row, 2));
+			if (row_int(row, 3) > row_int(m, 3))
+				json_array_set(m, 3, json_array_get(row, 3));
+		}
+		json_decref(rows);
+	}
+	keys = sorted_keys(all, &nkeys);
 	a = json_array();
-	while ((rv = step(s)) == SQLITE_ROW) {
-		o = json_object();
-		json_object_set_new(o, name, col_text(s, 0));
-		json_object_set_new(o, "count",
-		    json_integer(sqlite3_column_int64(s, 1)));
-		json_object_set_new(o, "first_seen",
-		    iso_time(sqlite3_column_int64(s, 2)));
-		json_object_set_new(o, "last_seen",
-		    iso_time(sqlite3_column_int64(s, 3)));
-		json_array_append_new(a, o);
+	for (i = 0; i < nkeys; i++) {
+		m = json_object_get(all, keys[i]);
+		json_array_append_new(a, json_pack("{s:s, s:I, s:o, s:o}",
+		    name, keys[i], "count", (json_int_t)row_int(m, 1),
+		    "first_seen", iso_time(row_int(m, 2)),
+		    "last_seen", iso_time(row_int(m, 3))));
 	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rv == -1) {
-		json_decref(a);
-		return (-1);
-	}
+	free(keys);
+	json_decref(all);
 	ob_json(ob, a);
 	return (0);
 }
 
-/* A host row of QS_HOSTS or QS_HOST. */
+/*
+ * Host rows (host, min ts, max ts, count, five severity counts) of
+ * every partition merged by host into hosts.
+ */
+static int
+merge_hosts(json_t *hosts, const char *key, enum query_stmt n,
+    const char *name)
+{
+	json_t	*rows, *row, *m;
+	size_t	 k, i, c;
+
+	for (k = 0; k < q.nparts; k++) {
+		if ((rows = part_rows(&q.parts[k], key, n, name,
+		    name ? 0 : 1, QUERY_MAX_HOSTS, 0)) == NULL)
+			return (-1);
+		json_array_foreach(rows, i, row) {
+			const char *h = json_string_value(json_array_get(row,
+			    0));
+
+			if (h == NULL)
+				continue;
+			if ((m = json_object_get(hosts, h)) == NULL) {
+				json_object_set_new(hosts, h,
+				    json_deep_copy(row));
+				continue;
+			}
+			if (row_int(row, 1) < row_int(m, 1))
+				json_array_set(m, 1, json_array_get(row, 1));
+			if (row_int(row, 2) > row_int(m, 2))
+				json_array_set(m, 2, json_array_get(row, 2));
+			for (c = 3; c < 9; c++)
+				json_array_set_new(m, c, json_integer(
+				    row_int(m, c) + row_int(row, c)));
+		}
+		json_decref(rows);
+	}
+	return (0);
+}
+
 static json_t *
-host_row(sqlite3_stmt *s)
+host_json(json_t *m)
 {
 	json_t	*o, *sev;
 	int	 i;
 
 	o = json_object();
-	json_object_set_new(o, "name", col_text(s, 0));
-	json_object_set_new(o, "first_seen",
-	    iso_time(sqlite3_column_int64(s, 1)));
-	json_object_set_new(o, "last_seen",
-	    iso_time(sqlite3_column_int64(s, 2)));
-	json_object_set_new(o, "count", json_integer(sqlite3_column_int64(s,
-	    3)));
+	json_object_set(o, "name", json_array_get(m, 0));
+	json_object_set_new(o, "first_seen", iso_time(row_int(m, 1)));
+	json_object_set_new(o, "last_seen", iso_time(row_int(m, 2)));
+	json_object_set_new(o, "count", json_integer(row_int(m, 3)));
 	sev = json_object();
 	for (i = 0; i < 5; i++)
 		json_object_set_new(sev, severity_names[i],
-		    json_integer(sqlite3_column_int64(s, 4 + i)));
+		    json_integer(row_int(m, 4 + i)));
 	json_object_set_new(o, "severity", sev);
 	return (o);
 }
@@ -1106,99 +1539,201 @@ host_row(sqlite3_stmt *s)
 static int
 run_hosts(struct obuf *ob)
 {
-	sqlite3_stmt	*s = q.stmt[QS_HOSTS];
-	json_t		*a;
-	int		 rv;
+	json_t		*hosts, *a;
+	const char	**keys;
+	size_t		 i, n;
 
-	sqlite3_bind_int(s, 1, QUERY_MAX_HOSTS);
-	a = json_array();
-	while ((rv = step(s)) == SQLITE_ROW)
-		json_array_append_new(a, host_row(s));
-	sqlite3_reset(s);
-	if (rv == -1) {
-		json_decref(a);
+	hosts = json_object();
+	if (merge_hosts(hosts, "hosts", QS_HOSTS, NULL) == -1) {
+		json_decref(hosts);
 		return (-1);
 	}
+	keys = sorted_keys(hosts, &n);
+	a = json_array();
+	for (i = 0; i < n && i < QUERY_MAX_HOSTS; i++)
+		json_array_append_new(a, host_json(json_object_get(hosts,
+		    keys[i])));
+	free(keys);
+	json_decref(hosts);
 	ob_json(ob, a);
 	return (0);
+}
+
+/* value -> count pairs, most first, then by value; at most limit. */
+struct vcount {
+	const char	*key;
+	int64_t		 count;
+};
+
+static int
+vcount_cmp(const void *a, const void *b)
+{
+	const struct vcount	*x = a, *y = b;
+
+	if (x->count != y->count)
+		return (x->count > y->count ? -1 : 1);
+	return (strcmp(x->key, y->key));
+}
+
+static struct vcount *
+top_counts(json_t *counts, size_t *n)
+{
+	struct vcount	*v;
+	const char	*k;
+	json_t		*c;
+	size_t		 i = 0;
+
+	*n = json_object_size(counts);
+	if ((v = calloc(*n + 1, sizeof(*v))) == NULL)
+		fatal("%s: calloc", __func__);
+	json_object_foreach(counts, k, c) {
+		v[i].key = k;
+		v[i].count = json_integer_value(c);
+		i++;
+	}
+	qsort(v, *n, sizeof(*v), vcount_cmp);
+	return (v);
+}
+
+/* Add rows (text, count) of a statement into counts. */
+static void
+add_counts(json_t *counts, json_t *rows)
+{
+	json_t	*row;
+	size_t	 i;
+
+	json_array_foreach(rows, i, row) {
+		const char *k = json_string_value(json_array_get(row, 0));
+
+		if (k != NULL)
+			json_object_set_new(counts, k, json_integer(
+			    json_integer_value(json_object_get(counts, k)) +
+			    row_int(row, 1)));
+	}
 }
 
 static int
 run_host(json_t *params, struct obuf *ob, json_t **meta)
 {
 	const char	*name;
+	struct qpart	*p;
 	sqlite3_stmt	*s;
-	json_t		*host = NULL, *a;
-	int		 rv;
+	struct vcount	*top;
+	json_t		*hosts, *host, *counts, *rows, *a;
+	size_t		 k, i, n;
+	int		 rv, left = QUERY_HOST_RECENT;
 
 	name = json_string_value(json_object_get(params, "name"));
 	if (name == NULL) {
 		*meta = json_pack("{s:b}", "found", 0);
 		return (0);
 	}
-	s = q.stmt[QS_HOST];
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	if ((rv = step(s)) == SQLITE_ROW)
-		host = host_row(s);
-	sqlite3_reset(s);
-	if (rv == -1)
+	hosts = json_object();
+	if (merge_hosts(hosts, NULL, QS_HOST, name) == -1) {
+		json_decref(hosts);
 		return (-1);
-	if (host == NULL) {
+	}
+	if (json_object_get(hosts, name) == NULL) {
+		json_decref(hosts);
 		*meta = json_pack("{s:b}", "found", 0);
 		return (0);
 	}
-	s = q.stmt[QS_HOST_TYPES];
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	a = json_array();
-	while ((rv = step(s)) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:o, s:I}",
-		    "event_type", col_text(s, 0),
-		    "count", (json_int_t)sqlite3_column_int64(s, 1)));
-	sqlite3_reset(s);
-	json_object_set_new(host, "top_event_types", a);
-	if (rv == -1) {
-		json_decref(host);
-		return (-1);
+	host = host_json(json_object_get(hosts, name));
+	json_decref(hosts);
+
+	counts = json_object();
+	for (k = 0; k < q.nparts; k++) {
+		if ((rows = part_rows(&q.parts[k], NULL, QS_HOST_TYPES, name,
+		    0, 0, 0)) == NULL)
+			goto fail;
+		add_counts(counts, rows);
+		json_decref(rows);
 	}
-	s = q.stmt[QS_HOST_RECENT];
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	top = top_counts(counts, &n);
 	a = json_array();
-	while ((rv = step(s)) == SQLITE_ROW)
-		json_array_append_new(a, row_event(s, 0));
-	sqlite3_reset(s);
+	for (i = 0; i < n && i < 10; i++)
+		json_array_append_new(a, json_pack("{s:s, s:I}",
+		    "event_type", top[i].key, "count",
+		    (json_int_t)top[i].count));
+	free(top);
+	json_decref(counts);
+	json_object_set_new(host, "top_event_types", a);
+
+	/* the most recently received, newest partition first */
+	a = json_array();
 	json_object_set_new(host, "recent_events", a);
-	if (rv == -1) {
-		json_decref(host);
-		return (-1);
+	for (k = q.nparts; k > 0 && left > 0; k--) {
+		p = &q.parts[k - 1];
+		if ((s = part_prepare(p, QS_HOST_RECENT)) == NULL)
+			goto fail2;
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, left);
+		while ((rv = step(s)) == SQLITE_ROW && left > 0) {
+			json_array_append_new(a, row_event(s, 0));
+			left--;
+		}
+		sqlite3_finalize(s);
+		if (rv == -1)
+			goto fail2;
 	}
 	ob_json(ob, host);
 	*meta = json_pack("{s:b}", "found", 1);
 	return (0);
+ fail:
+	json_decref(counts);
+ fail2:
+	json_decref(host);
+	return (-1);
 }
 
 /* Severity counts from the minute rollups in [from, to). */
 static int
 rollup_severity(int64_t from_min, int64_t to_min, json_t *o)
 {
-	sqlite3_stmt	*s = q.stmt[QS_ROLLUP_SEVERITY];
-	int64_t		 total = 0, n;
-	int		 rv, i;
+	json_t	*rows, *row;
+	int64_t	 total = 0, sev[5] = { 0, 0, 0, 0, 0 };
+	size_t	 k, i;
+	int	 j;
 
-	for (i = 0; i < 5; i++)
-		json_object_set_new(o, severity_names[i], json_integer(0));
-	sqlite3_bind_int64(s, 1, from_min);
-	sqlite3_bind_int64(s, 2, to_min);
-	while ((rv = step(s)) == SQLITE_ROW) {
-		i = sqlite3_column_int(s, 0);
-		n = sqlite3_column_int64(s, 1);
-		if (i >= 0 && i < 5)
-			json_object_set_new(o, severity_names[i],
-			    json_integer(n));
-		total += n;
+	for (k = 0; k < q.nparts; k++) {
+		if ((rows = part_rows(&q.parts[k], NULL, QS_ROLLUP_SEVERITY,
+		    NULL, 2, from_min, to_min)) == NULL)
+			return (-1);
+		json_array_foreach(rows, i, row) {
+			j = row_int(row, 0);
+			if (j >= 0 && j < 5)
+				sev[j] += row_int(row, 1);
+			total += row_int(row, 1);
+		}
+		json_decref(rows);
 	}
-	sqlite3_reset(s);
+	for (j = 0; j < 5; j++)
+		json_object_set_new(o, severity_names[j],
+		    json_integer(sev[j]));
 	json_object_set_new(o, "total", json_integer(total));
-	return (rv == -1 ? -1 : 0);
+	return (0);
+}
+
+/* The newest event: (id, ts, received_at), or NULL. */
+static int
+newest_event(json_t **row)
+{
+	json_t	*rows;
+	size_t	 k;
+
+	*row = NULL;
+	for (k = q.nparts; k > 0; k--) {
+		if ((rows = part_rows(&q.parts[k - 1], "newest", QS_NEWEST,
+		    NULL, 0, 0, 0)) == NULL)
+			return (-1);
+		if (json_array_size(rows) > 0) {
+			*row = json_incref(json_array_get(rows, 0));
+			json_decref(rows);
+			return (0);
+		}
+		json_decref(rows);
+	}
+	return (0);
 }
 
 /*
@@ -1208,49 +1743,54 @@ rollup_severity(int64_t from_min, int64_t to_min, json_t *o)
 static int
 run_stats(struct obuf *ob)
 {
-	sqlite3_stmt	*s;
-	json_t		*js, *day, *apps;
-	int64_t		 now = real_us(), min = now / 60000000;
-	int		 rv;
+	json_t		*js, *day, *apps, *rows, *row, *counts;
+	struct vcount	*top;
+	struct qpart	*p;
+	int64_t		 now = real_us(), min = now / 60000000, total = 0;
+	int64_t		 since = now - 86400LL * 1000000;
+	size_t		 k, i, n;
 
 	js = json_object();
-	s = q.stmt[QS_COUNT];
-	if ((rv = step(s)) == SQLITE_ROW)
-		json_object_set_new(js, "total",
-		    json_integer(sqlite3_column_int64(s, 0)));
-	sqlite3_reset(s);
-	if (rv == -1)
-		goto fail;
-	s = q.stmt[QS_NEWEST];
-	if ((rv = step(s)) == SQLITE_ROW) {
-		json_object_set_new(js, "last_id",
-		    json_integer(sqlite3_column_int64(s, 0)));
-		json_object_set_new(js, "last_received_at",
-		    iso_time(sqlite3_column_int64(s, 2)));
-	} else {
-		json_object_set_new(js, "last_id", json_null());
-		json_object_set_new(js, "last_received_at", json_null());
+	for (k = 0; k < q.nparts; k++) {
+		if ((rows = part_rows(&q.parts[k], "count", QS_COUNT, NULL, 0,
+		    0, 0)) == NULL)
+			goto fail;
+		total += row_int(json_array_get(rows, 0), 0);
+		json_decref(rows);
 	}
-	sqlite3_reset(s);
-	if (rv == -1)
+	json_object_set_new(js, "total", json_integer(total));
+	if (newest_event(&row) == -1)
 		goto fail;
+	json_object_set_new(js, "last_id", row ?
+	    json_integer(row_int(row, 0)) : json_null());
+	json_object_set_new(js, "last_received_at", row ?
+	    iso_time(row_int(row, 2)) : json_null());
+	json_decref(row);
 	day = json_object();
 	json_object_set_new(js, "last_24h", day);
 	if (rollup_severity(min - 1440 + 1, min + 1, day) == -1)
 		goto fail;
-	s = q.stmt[QS_TOP_APPS];
-	sqlite3_bind_int64(s, 1, now - 86400LL * 1000000);
-	sqlite3_bind_int(s, 2, 10);
+	counts = json_object();
+	for (k = 0; k < q.nparts; k++) {
+		p = &q.parts[k];
+		if (p->sealed && (part_ts(p) == -1 || p->max_ts < since))
+			continue;
+		if ((rows = part_rows(p, NULL, QS_TOP_APPS, NULL, 1, since,
+		    0)) == NULL) {
+			json_decref(counts);
+			goto fail;
+		}
+		add_counts(counts, rows);
+		json_decref(rows);
+	}
+	top = top_counts(counts, &n);
 	apps = json_array();
+	for (i = 0; i < n && i < 10; i++)
+		json_array_append_new(apps, json_pack("{s:s, s:I}",
+		    "app", top[i].key, "count", (json_int_t)top[i].count));
+	free(top);
+	json_decref(counts);
 	json_object_set_new(js, "top_apps", apps);
-	while ((rv = step(s)) == SQLITE_ROW)
-		json_array_append_new(apps, json_pack("{s:o, s:I}",
-		    "app", col_text(s, 0),
-		    "count", (json_int_t)sqlite3_column_int64(s, 1)));
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	if (rv == -1)
-		goto fail;
 	ob_json(ob, js);
 	return (0);
  fail:
@@ -1266,11 +1806,11 @@ run_stats(struct obuf *ob)
 static int
 run_timeline(json_t *params, struct obuf *ob)
 {
-	sqlite3_stmt	*s = q.stmt[QS_TIMELINE];
 	int64_t		 from, to, bucket, first, nb, i, b, minute;
 	int64_t		*counts;
-	int		 rv, sev;
-	json_t		*a, *o;
+	int		 sev;
+	size_t		 k, r;
+	json_t		*a, *o, *rows, *row;
 
 	to = param_int(params, "to", real_us(), 0, INT64_MAX / 2);
 	from = param_int(params, "from", to - 86400LL * 1000000, 0, to);
@@ -1286,19 +1826,20 @@ run_timeline(json_t *params, struct obuf *ob)
 	}
 	if ((counts = calloc(nb * 5, sizeof(*counts))) == NULL)
 		fatal("%s: calloc", __func__);
-	sqlite3_bind_int64(s, 1, first / 60);
-	sqlite3_bind_int64(s, 2, (first + nb * bucket) / 60);
-	while ((rv = step(s)) == SQLITE_ROW) {
-		minute = sqlite3_column_int64(s, 0);
-		sev = sqlite3_column_int(s, 1);
-		b = (minute * 60 - first) / bucket;
-		if (b >= 0 && b < nb && sev >= 0 && sev < 5)
-			counts[b * 5 + sev] += sqlite3_column_int64(s, 2);
-	}
-	sqlite3_reset(s);
-	if (rv == -1) {
-		free(counts);
-		return (-1);
+	for (k = 0; k < q.nparts; k++) {
+		if ((rows = part_rows(&q.parts[k], NULL, QS_TIMELINE, NULL, 2,
+		    first / 60, (first + nb * bucket) / 60)) == NULL) {
+			free(counts);
+			return (-1);
+		}
+		json_array_foreach(rows, r, row) {
+			minute = row_int(row, 0);
+			sev = row_int(row, 1);
+			b = (minute * 60 - first) / bucket;
+			if (b >= 0 && b < nb && sev >= 0 && sev < 5)
+				counts[b * 5 + sev] += row_int(row, 2);
+		}
+		json_decref(rows);
 	}
 	a = json_array();
 	for (i = 0; i < nb; i++) {
@@ -1322,18 +1863,23 @@ run_timeline(json_t *params, struct obuf *ob)
 /*
  * The most frequent values of one field among the newest "scan"
  * events that match the filters (default QUERY_TOP_SCAN): a bound on
- * the work, stated in the answer.
+ * the work, stated in the answer.  The partitions are read newest
+ * first, each with what is left of the bound.
  */
 static int
 run_top(json_t *params, struct obuf *ob)
 {
 	struct qbuild	*b;
-	sqlite3_stmt	*s = NULL;
+	struct qpart	*p;
+	struct vcount	*top;
+	sqlite3_stmt	*s;
+	sqlite3		*db;
 	const char	*field, *col = NULL;
-	int64_t		 scan, limit, total = 0;
-	size_t		 i;
-	json_t		*a;
-	int		 rv;
+	int64_t		 scan, limit, total = 0, scanned = 0, c;
+	size_t		 i, k, n;
+	json_t		*a, *counts, *values, *v;
+	char		*key;
+	int		 rv = SQLITE_DONE;
 
 	field = json_string_value(json_object_get(params, "field"));
 	for (i = 0; field != NULL &&
@@ -1349,37 +1895,61 @@ run_top(json_t *params, struct obuf *ob)
 	scan = param_int(params, "scan", QUERY_TOP_SCAN, 1,
 	    QUERY_TOP_SCAN_MAX);
 	limit = param_int(params, "limit", 10, 1, 1000);
-	if ((b = calloc(1, sizeof(*b))) == NULL)
-		fatal("%s: calloc", __func__);
-	qb_sql(b, "SELECT v, count(*), sum(count(*)) OVER () FROM"
-	    " (SELECT ");
-	qb_sql(b, col);
-	qb_sql(b, " AS v FROM events WHERE 1");
-	build_where(b, params);
-	qb_sql(b, " ORDER BY id DESC LIMIT ");
-	qb_int(b, scan);
-	qb_sql(b, ") WHERE v IS NOT NULL GROUP BY v ORDER BY 2 DESC, 1"
-	    " LIMIT ");
-	qb_int(b, limit);
-	if (build_prepare(b, &s) == -1) {
+	counts = json_object();		/* JSON text of a value -> count */
+	values = json_object();		/* JSON text -> the value */
+	for (k = q.nparts; k > 0 && scanned < scan && rv != -1; k--) {
+		p = &q.parts[k - 1];
+		if ((rv = part_wanted(p, params)) <= 0)
+			continue;
+		if ((b = calloc(1, sizeof(*b))) == NULL)
+			fatal("%s: calloc", __func__);
+		qb_sql(b, "SELECT v, count(*) FROM (SELECT ");
+		qb_sql(b, col);
+		qb_sql(b, " AS v FROM events WHERE 1");
+		build_where(b, params);
+		qb_sql(b, " ORDER BY id DESC LIMIT ");
+		qb_int(b, scan - scanned);
+		qb_sql(b, ") GROUP BY v");
+		if ((db = part_db(p)) == NULL || build_prepare(db, b, &s) ==
+		    -1) {
+			build_free(b);
+			free(b);
+			rv = -1;
+			break;
+		}
+		while ((rv = step(s)) == SQLITE_ROW) {
+			c = sqlite3_column_int64(s, 1);
+			scanned += c;
+			if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+				continue;
+			total += c;
+			v = col_value(s, 0);
+			if ((key = json_dumps(v, JSON_ENCODE_ANY)) == NULL)
+				fatalx("%s: json_dumps", __func__);
+			json_object_set_new(counts, key, json_integer(
+			    json_integer_value(json_object_get(counts, key)) +
+			    c));
+			json_object_set_new(values, key, v);
+			free(key);
+		}
+		sqlite3_finalize(s);
 		build_free(b);
 		free(b);
-		return (-1);
 	}
-	a = json_array();
-	while ((rv = step(s)) == SQLITE_ROW) {
-		json_array_append_new(a, json_pack("{s:o, s:I}",
-		    "value", col_value(s, 0),
-		    "count", (json_int_t)sqlite3_column_int64(s, 1)));
-		total = sqlite3_column_int64(s, 2);
-	}
-	sqlite3_finalize(s);
-	build_free(b);
-	free(b);
 	if (rv == -1) {
-		json_decref(a);
+		json_decref(counts);
+		json_decref(values);
 		return (-1);
 	}
+	top = top_counts(counts, &n);
+	a = json_array();
+	for (i = 0; i < n && (int64_t)i < limit; i++)
+		json_array_append_new(a, json_pack("{s:O, s:I}",
+		    "value", json_object_get(values, top[i].key),
+		    "count", (json_int_t)top[i].count));
+	free(top);
+	json_decref(counts);
+	json_decref(values);
 	ob_json(ob, json_pack("{s:s, s:I, s:I, s:o}", "field", col,
 	    "scan_limit", (json_int_t)scan, "counted", (json_int_t)total,
 	    "data", a));
@@ -1390,32 +1960,28 @@ static int
 run_health(struct obuf *ob)
 {
 	sqlite3_stmt	*s;
-	json_t		*js;
-	int		 rv;
+	json_t		*js, *row;
+	int		 rv, version = 0;
 
-	js = json_object();
-	s = q.stmt[QS_SCHEMA];
+	if ((rv = sqlite3_prepare_v2(q.db, "SELECT max(version) FROM"
+	    " schema_version", -1, &s, NULL)) != SQLITE_OK)
+		return (query_sqlerr(rv, sqlite3_errmsg(q.db)));
 	if ((rv = step(s)) == SQLITE_ROW)
-		json_object_set_new(js, "schema",
-		    json_integer(sqlite3_column_int(s, 0)));
-	sqlite3_reset(s);
-	if (rv == -1)
-		goto fail;
-	s = q.stmt[QS_NEWEST];
-	if ((rv = step(s)) == SQLITE_ROW) {
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (rv == -1 || newest_event(&row) == -1)
+		return (-1);
+	js = json_pack("{s:i, s:I}", "schema", version, "partitions",
+	    (json_int_t)q.nparts);
+	if (row != NULL) {
 		json_object_set_new(js, "last_id",
-		    json_integer(sqlite3_column_int64(s, 0)));
+		    json_integer(row_int(row, 0)));
 		json_object_set_new(js, "last_received_us",
-		    json_integer(sqlite3_column_int64(s, 2)));
+		    json_integer(row_int(row, 2)));
 	}
-	sqlite3_reset(s);
-	if (rv == -1)
-		goto fail;
+	json_decref(row);
 	ob_json(ob, js);
 	return (0);
- fail:
-	json_decref(js);
-	return (-1);
 }
 
 /* alerts ------------------------------------------------------------- */
@@ -1430,7 +1996,6 @@ run_health(struct obuf *ob)
  */
 enum alert_stmt {
 	AS_ALERT,
-	AS_EVENTS,
 	AS_NOTES,
 	AS_HISTORY,
 	AS_BY_STATUS,
@@ -1445,9 +2010,6 @@ enum alert_stmt {
 
 static const char *alert_sql[AS_MAX] = {
 	[AS_ALERT] = "SELECT " ALERT_COLUMNS " FROM alerts WHERE id = ?1",
-	[AS_EVENTS] =
-	    "SELECT " EVENT_COLUMNS " FROM events WHERE id IN"
-	    " (SELECT value FROM json_each(?1)) ORDER BY id",
 	/* the newest QUERY_ALERT_ITEMS, oldest first */
 	[AS_NOTES] =
 	    "SELECT id, at, who, note FROM (SELECT * FROM alert_notes"
@@ -1576,7 +2138,7 @@ run_alerts(json_t *params, struct obuf *ob, json_t **meta)
 	}
 	qb_sql(b, " ORDER BY updated_at DESC, id DESC LIMIT ");
 	qb_int(b, limit + 1);
-	if (build_prepare(b, &s) == -1) {
+	if (build_prepare(q.db, b, &s) == -1) {
 		build_free(b);
 		free(b);
 		return (-1);
@@ -1639,6 +2201,46 @@ alert_items(enum alert_stmt n, int64_t id, int *rv)
 }
 
 /*
+ * The matched events of an alert that are still stored, in id order:
+ * from each partition whose range holds one of the ids.
+ */
+static int
+alert_events(const char *idtext, json_t *ids, json_t *out)
+{
+	struct qpart	*p;
+	sqlite3_stmt	*s;
+	sqlite3		*db;
+	json_t		*v;
+	size_t		 k, i;
+	int		 rv, wanted;
+
+	for (k = 0; k < q.nparts; k++) {
+		p = &q.parts[k];
+		wanted = 0;
+		json_array_foreach(ids, i, v)
+			if (json_integer_value(v) >= p->first_id &&
+			    json_integer_value(v) <= p->last_id)
+				wanted = 1;
+		if (!wanted)
+			continue;
+		if ((db = part_db(p)) == NULL)
+			return (-1);
+		if ((rv = sqlite3_prepare_v2(db, "SELECT " EVENT_COLUMNS
+		    " FROM events WHERE id IN (SELECT value FROM"
+		    " json_each(?1)) ORDER BY id", -1, &s, NULL)) !=
+		    SQLITE_OK)
+			return (query_sqlerr(rv, sqlite3_errmsg(db)));
+		sqlite3_bind_text(s, 1, idtext, -1, SQLITE_STATIC);
+		while ((rv = step(s)) == SQLITE_ROW)
+			json_array_append_new(out, row_event(s, 0));
+		sqlite3_finalize(s);
+		if (rv == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
  * One alert; unless "bare", with its matched events (those still
  * stored), its notes and its history.  Meta: found.
  */
@@ -1665,18 +2267,13 @@ run_alert(json_t *params, struct obuf *ob, json_t **meta)
 		return (0);
 	}
 	if (!json_is_true(json_object_get(params, "bare"))) {
-		if ((s = alert_prepare(AS_EVENTS)) == NULL)
-			goto fail;
 		if ((ids = json_dumps(json_object_get(js, "event_ids"),
 		    JSON_COMPACT)) == NULL)
 			fatalx("%s: json_dumps", __func__);
-		sqlite3_bind_text(s, 1, ids, -1, SQLITE_TRANSIENT);
-		free(ids);
 		a = json_array();
-		while ((rv = step(s)) == SQLITE_ROW)
-			json_array_append_new(a, row_event(s, 0));
-		sqlite3_finalize(s);
 		json_object_set_new(js, "events", a);
+		rv = alert_events(ids, json_object_get(js, "event_ids"), a);
+		free(ids);
 		if (rv == -1)
 			goto fail;
 		a = alert_items(AS_NOTES, id, &rv);
@@ -1852,12 +2449,13 @@ run_alert_list(int kind, json_t *params, struct obuf *ob)
 static void
 query_close(void)
 {
-	int	 i;
+	size_t	 i;
 
-	for (i = 0; i < QS_MAX; i++) {
-		sqlite3_finalize(q.stmt[i]);
-		q.stmt[i] = NULL;
-	}
+	for (i = 0; i < q.nparts; i++)
+		part_free(&q.parts[i]);
+	free(q.parts);
+	q.parts = NULL;
+	q.nparts = 0;
 	if (q.db != NULL)
 		sqlite3_close(q.db);
 	q.db = NULL;
@@ -1865,38 +2463,21 @@ query_close(void)
 
 /*
  * The store creates the database: until it has, every request is
- * answered 503 and the next one tries again.
+ * answered 503 and the next one tries again.  Each query starts from
+ * the list of partitions as it is then.
  */
 static int
 query_open(void)
 {
-	int	 i;
-
-	if (q.db != NULL)
-		return (0);
-	if (sqlite3_open_v2(q.dbfile, &q.db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_db_config(q.db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(q.db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(q.db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
-	    NULL);
-	sqlite3_busy_timeout(q.db, 2000);
-	if (sqlite3_exec(q.db, "PRAGMA query_only = 1", NULL, NULL, NULL) !=
-	    SQLITE_OK || sqlite3_exec(q.db, "PRAGMA temp_store = MEMORY",
-	    NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
-	for (i = 0; i < QS_MAX; i++)
-		if (sqlite3_prepare_v3(q.db, query_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &q.stmt[i], NULL) != SQLITE_OK)
+	if (q.db == NULL) {
+		if (sqlite3_open_v2(q.dbfile, &q.db, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+		    db_setup(q.db) == -1)
 			goto fail;
-	if (sqlite3_create_function(q.db, "cidr_match", 2, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, sql_cidr_match,
-	    NULL, NULL) != SQLITE_OK)
+		log_debug("database %s open", q.dbfile);
+	}
+	if (parts_refresh() == -1)
 		goto fail;
-	sqlite3_progress_handler(q.db, QUERY_PROGRESS_OPS, query_progress,
-	    NULL);
-	log_debug("database %s open", q.dbfile);
 	return (0);
  fail:
 	log_debug("database %s not ready: %s", q.dbfile,

@@ -57,6 +57,10 @@
 #define SIEMD_BODY_MAX		(10 * 1024 * 1024)
 #define SIEMD_RATE_LIMIT	200	/* requests per minute per token */
 #define SIEMD_RETENTION		(30LL * 86400)
+#define SIEMD_PART_ROWS		2000000	/* events per partition file */
+#define SIEMD_PART_ROWS_MIN	100
+#define SIEMD_PART_ROWS_MAX	1000000000LL
+#define SIEMD_PART_EVERY_MAX	86400
 #define SIEMD_STATUS_INTERVAL	1	/* seconds between status reports */
 
 /* The processes; the order is the start order. */
@@ -412,6 +416,8 @@ struct siemd_conf {
 	char			*database;
 	int64_t			 retention_age;		/* seconds, 0 = off */
 	int64_t			 retention_size;	/* bytes, 0 = off */
+	int64_t			 part_rows;	/* events per partition */
+	int64_t			 part_every;	/* seconds, 0 = UTC days */
 	int			 parsers;
 	char			*rules;
 	char			*chroot;	/* empty dir for sandboxes */

@@ -10,6 +10,9 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,33 +26,44 @@
 
 #define STORE_BATCH_EVENTS	10000	/* commit at this many events */
 #define STORE_BATCH_USEC	200000	/* or after this long */
-#define STORE_RETENTION_STEP	1000	/* rows deleted per step */
-#define STORE_RETENTION_EVERY	1	/* seconds between steps */
+#define STORE_RETENTION_EVERY	1	/* seconds between checks */
+#define STORE_DROPS_PER_CHECK	64	/* partitions removed per check */
+#define STORE_CACHE_KIB		32768	/* page cache per connection */
 #define STORE_MAX_FILES_BATCH	1024	/* distinct files in one batch */
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 #define STORE_FWD_CHUNK		(512 * 1024)	/* bytes per IMSG_STORED */
 #define STORE_FWD_CHUNKS	32		/* then commit early */
 #define STORE_FWD_QLIMIT	(64 * 1024 * 1024)
 #define STORE_MAX_ACKS		256		/* HTTP requests per batch */
+#define STORE_REPLAY_PARTS	16		/* partitions a replay reads */
 
+/*
+ * Statements on the main database (alerts, tokens, tail identities,
+ * the list of partitions), then statements on the partition being
+ * written (events, their full-text index, rollups, tail offsets).
+ */
 enum store_stmt {
 	STMT_BEGIN,
 	STMT_COMMIT,
-	STMT_INSERT,
-	STMT_FTS_INSERT,
 	STMT_FILE_LOOKUP,
 	STMT_FILE_INSERT,
-	STMT_FILE_OFFSET,
-	STMT_ROLLUP,
 	STMT_REVOKE,
 	STMT_REVOKED,
 	STMT_ALERT_UPSERT,
 	STMT_ALERT_GET,
 	STMT_ALERT_HISTORY,
-	STMT_RETAIN_AGE_FTS,
-	STMT_RETAIN_AGE,
-	STMT_RETAIN_OLDEST_FTS,
-	STMT_RETAIN_OLDEST,
+	STMT_PART_ADD,
+	STMT_PART_SEAL,
+	STMT_PART_DROP,
+	STMT_MAIN_MAX,
+	/* on the partition */
+	STMT_PBEGIN = STMT_MAIN_MAX,
+	STMT_PCOMMIT,
+	STMT_INSERT,
+	STMT_FTS_INSERT,
+	STMT_OFFSET_GET,
+	STMT_OFFSET_SET,
+	STMT_ROLLUP,
 	STMT_MAX
 };
 
@@ -57,42 +71,16 @@ enum store_stmt {
 static const char *store_sql[STMT_MAX] = {
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
-	[STMT_INSERT] =
-	    "INSERT INTO events (ts, received_at, severity, latency_ms,"
-	    " pid, facility, syslog_severity, src_port, dest_port,"
-	    " http_status, source_offset,"
-	    " source_type, host, app, level, event_type, outcome, message,"
-	    " request_id, user_id, src_ip, dest_ip, protocol, user_agent,"
-	    " http_method, http_path, http_query, error_type, process_exe,"
-	    " process_cmdline, process_cwd, parent_exe, raw, source_file,"
-	    " tags, data_json)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
-	    " ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36)",
-	[STMT_FTS_INSERT] =
-	    "INSERT INTO events_fts (rowid, message, http_path)"
-	    " VALUES (?1, ?2, ?3)",
 	[STMT_FILE_LOOKUP] =
 	    "SELECT id, dev, ino, offset FROM files WHERE path = ?1"
 	    " ORDER BY id DESC LIMIT 1",
 	[STMT_FILE_INSERT] =
 	    "INSERT INTO files (tail_id, path, dev, ino, offset, first_seen,"
 	    " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-	[STMT_FILE_OFFSET] =
-	    "UPDATE files SET offset = ?2, updated_at = ?3 WHERE id = ?1",
-	[STMT_ROLLUP] =
-	    "INSERT INTO rollup_minute (minute, severity, count)"
-	    " VALUES (?1, ?2, ?3) ON CONFLICT (minute, severity)"
-	    " DO UPDATE SET count = count + excluded.count",
 	[STMT_REVOKE] =
 	    "INSERT OR REPLACE INTO revoked (jti, exp) VALUES (?1, ?2)",
 	[STMT_REVOKED] =
 	    "SELECT jti, exp FROM revoked WHERE exp > ?1",
-	/*
-	 * Retention works in order of arrival (ids grow with received_at):
-	 * an imported old log is kept as long as anything else received
-	 * that day, and each step reads at most one window of ids.
-	 */
 	/*
 	 * One row per (rule, group, window): a correlation that keeps
 	 * firing in its suppression window updates the same alert.
@@ -118,43 +106,98 @@ static const char *store_sql[STMT_MAX] = {
 	[STMT_ALERT_HISTORY] =
 	    "INSERT INTO alert_history (alert_id, at, who, action, from_status,"
 	    " to_status, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[STMT_RETAIN_AGE_FTS] =
-	    "INSERT INTO events_fts (events_fts, rowid, message, http_path)"
-	    " SELECT 'delete', id, message, http_path FROM events"
-	    " WHERE id < (SELECT min(id) FROM events) + ?2"
-	    " AND received_at < ?1",
-	[STMT_RETAIN_AGE] =
-	    "DELETE FROM events WHERE id < (SELECT min(id) FROM events) + ?2"
-	    " AND received_at < ?1",
-	[STMT_RETAIN_OLDEST_FTS] =
-	    "INSERT INTO events_fts (events_fts, rowid, message, http_path)"
-	    " SELECT 'delete', id, message, http_path FROM events"
-	    " WHERE id < (SELECT min(id) FROM events) + ?1",
-	[STMT_RETAIN_OLDEST] =
-	    "DELETE FROM events WHERE id < (SELECT min(id) FROM events) + ?1",
+	[STMT_PART_ADD] =
+	    "INSERT INTO partitions (seq, file, first_id, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[STMT_PART_SEAL] =
+	    "UPDATE partitions SET sealed_at = ?2, last_id = ?3,"
+	    " last_received_at = ?4, bytes = ?5 WHERE seq = ?1",
+	[STMT_PART_DROP] = "DELETE FROM partitions WHERE seq = ?1",
+
+	[STMT_PBEGIN] = "BEGIN IMMEDIATE",
+	[STMT_PCOMMIT] = "COMMIT",
+	[STMT_INSERT] =
+	    "INSERT INTO events (ts, received_at, severity, latency_ms,"
+	    " pid, facility, syslog_severity, src_port, dest_port,"
+	    " http_status, source_offset,"
+	    " source_type, host, app, level, event_type, outcome, message,"
+	    " request_id, user_id, src_ip, dest_ip, protocol, user_agent,"
+	    " http_method, http_path, http_query, error_type, process_exe,"
+	    " process_cmdline, process_cwd, parent_exe, raw, source_file,"
+	    " tags, data_json, id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
+	    " ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36,"
+	    " ?37)",
+	[STMT_FTS_INSERT] =
+	    "INSERT INTO events_fts (rowid, message, http_path)"
+	    " VALUES (?1, ?2, ?3)",
+	[STMT_OFFSET_GET] = "SELECT offset FROM offsets WHERE file_id = ?1",
+	[STMT_OFFSET_SET] =
+	    "INSERT INTO offsets (file_id, offset) VALUES (?1, ?2)"
+	    " ON CONFLICT (file_id) DO UPDATE SET offset = excluded.offset",
+	[STMT_ROLLUP] =
+	    "INSERT INTO rollup_minute (minute, severity, count)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (minute, severity)"
+	    " DO UPDATE SET count = count + excluded.count",
 };
 
-/*
- * Schema, version 1 (DESIGN.md section 6).  The FTS5 index is an
- * external-content table the store writes beside each row in the same
- * transaction (not by triggers: with trusted_schema off, SQLite refuses
- * triggers that write to a virtual table).
- */
-static const char store_schema[] =
-	"CREATE TABLE events ("
-	" id INTEGER PRIMARY KEY,"
-	" ts INTEGER NOT NULL,"
-	" received_at INTEGER NOT NULL,"
-	" source_type TEXT, host TEXT, app TEXT, pid INTEGER,"
-	" facility INTEGER, syslog_severity INTEGER, level TEXT,"
-	" severity TEXT NOT NULL, event_type TEXT, outcome TEXT,"
-	" message TEXT, request_id TEXT, user_id TEXT, src_ip TEXT,"
-	" src_port INTEGER, dest_ip TEXT, dest_port INTEGER, protocol TEXT,"
-	" user_agent TEXT, http_method TEXT, http_path TEXT,"
-	" http_query TEXT, http_status INTEGER, latency_ms REAL,"
-	" error_type TEXT, process_exe TEXT, process_cmdline TEXT,"
-	" process_cwd TEXT, parent_exe TEXT, data_json TEXT, raw TEXT,"
+/* The events table, in a partition file and in schemas before 5. */
+#define EVENTS_TABLE \
+	"CREATE TABLE events (" \
+	" id INTEGER PRIMARY KEY," \
+	" ts INTEGER NOT NULL," \
+	" received_at INTEGER NOT NULL," \
+	" source_type TEXT, host TEXT, app TEXT, pid INTEGER," \
+	" facility INTEGER, syslog_severity INTEGER, level TEXT," \
+	" severity TEXT NOT NULL, event_type TEXT, outcome TEXT," \
+	" message TEXT, request_id TEXT, user_id TEXT, src_ip TEXT," \
+	" src_port INTEGER, dest_ip TEXT, dest_port INTEGER, protocol TEXT," \
+	" user_agent TEXT, http_method TEXT, http_path TEXT," \
+	" http_query TEXT, http_status INTEGER, latency_ms REAL," \
+	" error_type TEXT, process_exe TEXT, process_cmdline TEXT," \
+	" process_cwd TEXT, parent_exe TEXT, data_json TEXT, raw TEXT," \
 	" source_file TEXT, source_offset INTEGER, tags TEXT);"
+
+/* The full-text index and the per-minute counts beside the events. */
+#define EVENTS_FTS \
+	"CREATE VIRTUAL TABLE events_fts USING fts5 (message, http_path," \
+	" content = 'events', content_rowid = 'id');"
+#define ROLLUP_TABLE \
+	"CREATE TABLE rollup_minute (" \
+	" minute INTEGER NOT NULL, severity INTEGER NOT NULL," \
+	" count INTEGER NOT NULL, PRIMARY KEY (minute, severity))" \
+	" WITHOUT ROWID;"
+
+/*
+ * A partition file: the events of one id range with their indices
+ * (entries ordered by the field and then the row id, so a filtered
+ * newest-first page is a short walk down one index), their full-text
+ * index (external content, written beside each row in the same
+ * transaction: with trusted_schema off SQLite refuses triggers that
+ * write to a virtual table), their minute rollups, and the offsets of
+ * tailed files as of the last batch, so that events and offsets are
+ * committed together.
+ */
+static const char part_schema[] =
+	EVENTS_TABLE
+	"CREATE INDEX events_ts ON events (ts);"
+	"CREATE INDEX events_app ON events (app);"
+	"CREATE INDEX events_type ON events (event_type);"
+	"CREATE INDEX events_src_ip ON events (src_ip);"
+	"CREATE INDEX events_user ON events (user_id);"
+	"CREATE INDEX events_host ON events (host);"
+	"CREATE INDEX events_severity ON events (severity);"
+	"CREATE INDEX events_request ON events (request_id);"
+	EVENTS_FTS
+	ROLLUP_TABLE
+	"CREATE TABLE offsets (file_id INTEGER PRIMARY KEY,"
+	" offset INTEGER NOT NULL);"
+	"PRAGMA user_version = 1;";
+
+/* Schema of the main database, version 1 (DESIGN.md section 6). */
+static const char store_schema[] =
+	EVENTS_TABLE
 	"CREATE INDEX events_ts ON events (ts);"
 	"CREATE INDEX events_app ON events (app, ts);"
 	"CREATE INDEX events_type ON events (event_type, ts);"
@@ -163,17 +206,13 @@ static const char store_schema[] =
 	"CREATE INDEX events_host ON events (host, ts);"
 	"CREATE INDEX events_severity ON events (severity, ts);"
 	"CREATE INDEX events_request ON events (request_id);"
-	"CREATE VIRTUAL TABLE events_fts USING fts5 (message, http_path,"
-	" content = 'events', content_rowid = 'id');"
+	EVENTS_FTS
 	"CREATE TABLE files ("
 	" id INTEGER PRIMARY KEY, tail_id INTEGER, path TEXT NOT NULL,"
 	" dev INTEGER, ino INTEGER, offset INTEGER NOT NULL,"
 	" first_seen INTEGER, updated_at INTEGER);"
 	"CREATE INDEX files_path ON files (path);"
-	"CREATE TABLE rollup_minute ("
-	" minute INTEGER NOT NULL, severity INTEGER NOT NULL,"
-	" count INTEGER NOT NULL, PRIMARY KEY (minute, severity))"
-	" WITHOUT ROWID;";
+	ROLLUP_TABLE;
 
 /* Version 2: revoked API tokens survive a restart. */
 static const char store_schema_v2[] =
@@ -203,6 +242,19 @@ static const char store_schema_v4[] =
 	"CREATE INDEX events_host ON events (host);"
 	"CREATE INDEX events_severity ON events (severity);";
 
+/*
+ * Version 5: events move to partition files, listed here (see the
+ * storage design in the README).  Events stored before stay in this
+ * file as partition 0 until retention removes them; "files" keeps the
+ * identity of tailed files, their offsets move to the partitions.
+ */
+static const char store_schema_v5[] =
+	"CREATE TABLE partitions ("
+	" seq INTEGER PRIMARY KEY, file TEXT NOT NULL,"
+	" first_id INTEGER NOT NULL, last_id INTEGER,"
+	" created_at INTEGER NOT NULL, sealed_at INTEGER,"
+	" last_received_at INTEGER, bytes INTEGER);";
+
 struct file_mark {
 	int64_t		 file_id;
 	int64_t		 offset;
@@ -226,9 +278,20 @@ struct store {
 	struct ingest_ack acks[STORE_MAX_ACKS];
 	size_t		 nacks;
 	uint64_t	 live_dropped;		/* web too slow for live */
-	sqlite3		*db;
+	sqlite3		*db;		/* main: alerts, tokens, partitions */
+	sqlite3		*pdb;		/* the partition being written */
 	sqlite3_stmt	*stmt[STMT_MAX];
 	char		*dbfile;		/* relative to the jail */
+	char		 pfile[PATH_MAX];	/* the partition's file */
+	int64_t		 pseq;			/* and its number */
+	int64_t		 pfirst;		/* its first id */
+	int64_t		 pcreated;		/* µs, real time */
+	int64_t		 next_id;
+	int64_t		 part_rows;		/* configured */
+	int64_t		 part_every;		/* µs */
+	int		 part_daily;		/* roll at UTC midnight */
+	uint64_t	 rolled;		/* partitions closed */
+	uint64_t	 dropped;		/* partitions removed */
 	int		 in_txn;
 	int64_t		 txn_started;		/* µs, monotonic */
 	size_t		 txn_events;
@@ -243,7 +306,7 @@ struct store {
 
 	uint64_t	 stored;
 	uint64_t	 batches;
-	uint64_t	 retained;		/* rows deleted by retention */
+	uint64_t	 retained;		/* events removed by retention */
 	uint64_t	 errors;
 	int64_t		 last_commit_us;
 	int64_t		 max_commit_us;
@@ -264,6 +327,9 @@ static void	 store_commit_timer(int, short, void *);
 static void	 store_retain_timer(int, short, void *);
 static void	 store_register(struct imsgev *, struct imsg *);
 static void	 store_exec(const char *);
+static void	 part_init(void);
+static void	 store_roll(void);
+static void	 store_replay_parts(struct imsgev *, int64_t);
 static void	 store_forward(void);
 static void	 store_send_suppress(void);
 
@@ -288,7 +354,8 @@ real_us(void)
 static json_t *
 store_counters(void *arg)
 {
-	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O}",
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
+	    "s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
@@ -299,37 +366,116 @@ store_counters(void *arg)
 	    "errors", (json_int_t)st.errors,
 	    "commit_us", (json_int_t)st.last_commit_us,
 	    "max_commit_us", (json_int_t)st.max_commit_us,
-	    "sources", st.per_source));
+	    "sources", st.per_source,
+	    "partition", (json_int_t)st.pseq,
+	    "partition_events", (json_int_t)(st.next_id - st.pfirst),
+	    "partitions_closed", (json_int_t)st.rolled,
+	    "partitions_removed", (json_int_t)st.dropped));
+}
+
+static void
+db_exec(sqlite3 *db, const char *what, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fatalx("%s: %s", what, err ? err : "?");
 }
 
 static void
 store_exec(const char *sql)
 {
-	char	*err = NULL;
+	db_exec(st.db, st.dbfile, sql);
+}
 
-	if (sqlite3_exec(st.db, sql, NULL, NULL, &err) != SQLITE_OK)
-		fatalx("%s: %s", st.dbfile, err ? err : "?");
+/* One integer from a statement without parameters; def if none. */
+static int64_t
+db_int(sqlite3 *db, const char *sql, int64_t def)
+{
+	sqlite3_stmt	*s;
+	int64_t		 v = def;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		fatalx("%s: %s", __func__, sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (v);
+}
+
+static sqlite3 *
+db_connect(const char *file)
+{
+	sqlite3		*db;
+	char		 pragma[64];
+
+	if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		fatalx("%s: %s", file, sqlite3_errmsg(db));
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
+	    NULL);
+	sqlite3_busy_timeout(db, 5000);
+	db_exec(db, file, "PRAGMA journal_mode = WAL");
+	db_exec(db, file, "PRAGMA synchronous = NORMAL");
+	db_exec(db, file, "PRAGMA temp_store = MEMORY");
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
+	    STORE_CACHE_KIB);
+	db_exec(db, file, pragma);
+	return (db);
+}
+
+static void
+stmt_prepare(int from, int to)
+{
+	sqlite3	*db;
+	int	 i;
+
+	for (i = from; i < to; i++) {
+		db = i < STMT_MAIN_MAX ? st.db : st.pdb;
+		if (sqlite3_prepare_v3(db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st.stmt[i], NULL) !=
+		    SQLITE_OK)
+			fatalx("%s: statement %d: %s", __func__, i,
+			    sqlite3_errmsg(db));
+	}
+}
+
+static void
+stmt_finalize(int from, int to)
+{
+	int	 i;
+
+	for (i = from; i < to; i++) {
+		sqlite3_finalize(st.stmt[i]);
+		st.stmt[i] = NULL;
+	}
+}
+
+static void
+store_step(enum store_stmt n)
+{
+	int	 rv;
+
+	rv = sqlite3_step(st.stmt[n]);
+	if (rv != SQLITE_DONE && rv != SQLITE_ROW)
+		fatalx("%s: statement %d: %s", __func__, n,
+		    sqlite3_errmsg(n < STMT_MAIN_MAX ? st.db : st.pdb));
+	sqlite3_reset(st.stmt[n]);
 }
 
 static void
 store_open(void)
 {
 	sqlite3_stmt	*s;
-	int		 version = 0, i;
+	int		 version = 0;
+	int64_t		 now = real_us();
 
-	if (sqlite3_open_v2(st.dbfile, &st.db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		fatalx("%s: %s", st.dbfile, sqlite3_errmsg(st.db));
-	sqlite3_db_config(st.db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(st.db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(st.db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
-	    NULL);
-	sqlite3_busy_timeout(st.db, 5000);
+	st.db = db_connect(st.dbfile);
 	/* space freed by retention goes back to the file system */
 	store_exec("PRAGMA auto_vacuum = INCREMENTAL");
-	store_exec("PRAGMA journal_mode = WAL");
-	store_exec("PRAGMA synchronous = NORMAL");
-	store_exec("PRAGMA cache_size = -65536");
 	store_exec("CREATE TABLE IF NOT EXISTS schema_version "
 	    "(version INTEGER NOT NULL)");
 
@@ -374,25 +520,275 @@ store_open(void)
 		store_exec("COMMIT");
 		log_info("database schema migrated to version 4");
 	}
+	if (version < 5) {
+		int64_t first, last;
 
-	for (i = 0; i < STMT_MAX; i++)
-		if (sqlite3_prepare_v3(st.db, store_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &st.stmt[i], NULL) !=
-		    SQLITE_OK)
-			fatalx("%s: statement %d: %s", __func__, i,
-			    sqlite3_errmsg(st.db));
+		store_exec("BEGIN");
+		store_exec(store_schema_v5);
+		first = db_int(st.db, "SELECT min(id) FROM events", -1);
+		last = db_int(st.db, "SELECT max(id) FROM events", -1);
+		if (first == -1) {
+			store_exec("DROP TABLE events_fts; DROP TABLE events;"
+			    " DROP TABLE rollup_minute;");
+		} else {
+			if (sqlite3_prepare_v2(st.db, "INSERT INTO partitions"
+			    " VALUES (0, ?1, ?2, ?3, ?4, ?4, (SELECT"
+			    " received_at FROM events WHERE id = ?3), NULL)",
+			    -1, &s, NULL) != SQLITE_OK)
+				fatalx("%s: %s", st.dbfile,
+				    sqlite3_errmsg(st.db));
+			sqlite3_bind_text(s, 1, st.dbfile, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 2, first);
+			sqlite3_bind_int64(s, 3, last);
+			sqlite3_bind_int64(s, 4, now);
+			if (sqlite3_step(s) != SQLITE_DONE)
+				fatalx("%s: %s", st.dbfile,
+				    sqlite3_errmsg(st.db));
+			sqlite3_finalize(s);
+			log_info("%lld events stored before partitions stay in"
+			    " %s as partition 0", (long long)(last - first + 1),
+			    st.dbfile);
+		}
+		store_exec("INSERT INTO schema_version VALUES (5)");
+		store_exec("COMMIT");
+		log_info("database schema migrated to version 5");
+	}
+	stmt_prepare(0, STMT_MAIN_MAX);
+	part_init();
+}
+
+/* partitions ------------------------------------------------------- */
+
+/* "siem.db" -> "siem.p000042.db" */
+static void
+part_name(int64_t seq, char *buf, size_t len)
+{
+	size_t	 n = strlen(st.dbfile);
+
+	if (n > 3 && strcmp(st.dbfile + n - 3, ".db") == 0)
+		n -= 3;
+	if ((size_t)snprintf(buf, len, "%.*s.p%06lld.db", (int)n, st.dbfile,
+	    (long long)seq) >= len)
+		fatalx("%s: database name too long", __func__);
 }
 
 static void
-store_step(enum store_stmt n)
+part_unlink(const char *file)
 {
-	int	 rv;
+	static const char	*sfx[] = { "", "-wal", "-shm", "-journal" };
+	char			 path[PATH_MAX];
+	size_t			 i;
 
-	rv = sqlite3_step(st.stmt[n]);
-	if (rv != SQLITE_DONE && rv != SQLITE_ROW)
-		fatalx("%s: statement %d: %s", __func__, n,
-		    sqlite3_errmsg(st.db));
-	sqlite3_reset(st.stmt[n]);
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", file, sfx[i]);
+		if (unlink(path) == -1 && errno != ENOENT)
+			log_warn("unlink %s", path);
+	}
+}
+
+/* Open a partition for writing; a new or empty file gets the schema. */
+static sqlite3 *
+part_connect(const char *file)
+{
+	sqlite3	*db = db_connect(file);
+
+	if (db_int(db, "PRAGMA user_version", 0) == 0) {
+		db_exec(db, file, "BEGIN");
+		db_exec(db, file, part_schema);
+		db_exec(db, file, "COMMIT");
+	}
+	return (db);
+}
+
+static int64_t
+db_bytes(sqlite3 *db)
+{
+	return (db_int(db, "SELECT page_count * page_size FROM"
+	    " pragma_page_count, pragma_page_size", 0));
+}
+
+/*
+ * A partition is closed: everything checkpointed into the file, which
+ * then uses a rollback journal (it is never written again, and readers
+ * need no WAL index to read it), and its bounds recorded.
+ */
+static void
+part_seal(sqlite3 *db, int64_t seq, const char *file)
+{
+	sqlite3_stmt	*s = st.stmt[STMT_PART_SEAL];
+	int64_t		 last;
+
+	last = db_int(db, "SELECT max(id) FROM events", -1);
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_int64(s, 2, real_us());
+	if (last == -1) {
+		sqlite3_bind_null(s, 3);
+		sqlite3_bind_null(s, 4);
+	} else {
+		sqlite3_bind_int64(s, 3, last);
+		sqlite3_bind_int64(s, 4, db_int(db, "SELECT received_at FROM"
+		    " events ORDER BY id DESC LIMIT 1", 0));
+	}
+	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL) != SQLITE_OK)
+		log_warnx("%s: checkpoint: %s", file, sqlite3_errmsg(db));
+	else if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL,
+	    NULL, NULL) != SQLITE_OK)
+		log_debug("%s: stays in WAL mode: %s", file,
+		    sqlite3_errmsg(db));
+	sqlite3_bind_int64(s, 5, db_bytes(db));
+	store_step(STMT_PART_SEAL);
+}
+
+/*
+ * Start partition seq at first_id.  The offsets of tailed files come
+ * along in its first transaction: the newest partition always holds
+ * every offset.
+ */
+static void
+part_start(int64_t seq, int64_t first_id, sqlite3 *prev)
+{
+	sqlite3_stmt	*get, *put;
+	sqlite3		*db;
+	char		 file[PATH_MAX];
+	int64_t		 now = real_us();
+
+	part_name(seq, file, sizeof(file));
+	part_unlink(file);		/* left by a start that crashed */
+	db = part_connect(file);
+	if (prev != NULL) {
+		if (sqlite3_prepare_v2(prev, "SELECT file_id, offset FROM"
+		    " offsets", -1, &get, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(db, store_sql[STMT_OFFSET_SET], -1,
+		    &put, NULL) != SQLITE_OK)
+			fatalx("%s: %s", __func__, sqlite3_errmsg(db));
+		db_exec(db, file, "BEGIN");
+		while (sqlite3_step(get) == SQLITE_ROW) {
+			sqlite3_bind_int64(put, 1,
+			    sqlite3_column_int64(get, 0));
+			sqlite3_bind_int64(put, 2,
+			    sqlite3_column_int64(get, 1));
+			if (sqlite3_step(put) != SQLITE_DONE)
+				fatalx("%s: %s", file, sqlite3_errmsg(db));
+			sqlite3_reset(put);
+		}
+		db_exec(db, file, "COMMIT");
+		sqlite3_finalize(get);
+		sqlite3_finalize(put);
+	}
+	sqlite3_bind_int64(st.stmt[STMT_PART_ADD], 1, seq);
+	sqlite3_bind_text(st.stmt[STMT_PART_ADD], 2, file, -1,
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st.stmt[STMT_PART_ADD], 3, first_id);
+	sqlite3_bind_int64(st.stmt[STMT_PART_ADD], 4, now);
+	store_step(STMT_PART_ADD);
+	st.pdb = db;
+	strlcpy(st.pfile, file, sizeof(st.pfile));
+	st.pseq = seq;
+	st.pfirst = st.next_id = first_id;
+	st.pcreated = now;
+	stmt_prepare(STMT_PBEGIN, STMT_MAX);
+}
+
+/* Close the partition being written and start the next one. */
+static void
+store_roll(void)
+{
+	sqlite3		*old = st.pdb;
+	char		 file[PATH_MAX];
+	int64_t		 seq = st.pseq, events = st.next_id - st.pfirst;
+
+	store_commit();
+	stmt_finalize(STMT_PBEGIN, STMT_MAX);
+	strlcpy(file, st.pfile, sizeof(file));
+	part_start(seq + 1, st.next_id, old);
+	part_seal(old, seq, file);
+	sqlite3_close(old);
+	st.rolled++;
+	log_info("partition %lld closed with %lld events, %s started",
+	    (long long)seq, (long long)events, st.pfile);
+}
+
+/*
+ * At start: partitions left open by a crash are closed, except the
+ * newest, which goes on; without one, a partition starts.
+ */
+static void
+part_init(void)
+{
+	sqlite3_stmt	*s;
+	sqlite3		*db;
+	int64_t		 seq, maxseq = 0, next = 1, created = 0, first = 1;
+	int		 open_last = 0;
+	char		 file[PATH_MAX];
+
+	if (sqlite3_prepare_v2(st.db, "SELECT seq, file, first_id, last_id,"
+	    " sealed_at IS NULL, created_at FROM partitions ORDER BY seq", -1,
+	    &s, NULL) != SQLITE_OK)
+		fatalx("%s: %s", __func__, sqlite3_errmsg(st.db));
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(s, 0);
+		maxseq = seq;
+		first = sqlite3_column_int64(s, 2);
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			next = sqlite3_column_int64(s, 3) + 1;
+		else
+			next = first;
+		open_last = sqlite3_column_int(s, 4);
+		created = sqlite3_column_int64(s, 5);
+	}
+	sqlite3_reset(s);
+	/* again, closing every open partition but the newest */
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(s, 0);
+		if (!sqlite3_column_int(s, 4) || seq == maxseq)
+			continue;
+		strlcpy(file, (const char *)sqlite3_column_text(s, 1),
+		    sizeof(file));
+		db = db_connect(file);
+		part_seal(db, seq, file);
+		sqlite3_close(db);
+		log_info("partition %lld closed after an interrupted change",
+		    (long long)seq);
+	}
+	sqlite3_finalize(s);
+	if (open_last) {
+		part_name(maxseq, st.pfile, sizeof(st.pfile));
+		st.pdb = part_connect(st.pfile);
+		st.pseq = maxseq;
+		st.pfirst = first;
+		st.next_id = db_int(st.pdb, "SELECT max(id) + 1 FROM events",
+		    first);
+		if (st.next_id < first)
+			st.next_id = first;
+		st.pcreated = created;
+		stmt_prepare(STMT_PBEGIN, STMT_MAX);
+	} else
+		part_start(maxseq + 1, next, NULL);
+	log_debug("writing partition %lld (%s) from id %lld",
+	    (long long)st.pseq, st.pfile, (long long)st.next_id);
+}
+
+/* Is it time for a new partition? */
+static int
+roll_due(int check_time)
+{
+	int64_t	 now, events = st.next_id - st.pfirst;
+
+	if (events == 0)
+		return (0);
+	if (events >= st.part_rows)
+		return (1);
+	if (!check_time)
+		return (0);
+	now = real_us();
+	if (st.part_daily ? now / 86400000000LL != st.pcreated / 86400000000LL :
+	    now - st.pcreated >= st.part_every)
+		return (1);
+	if (st.retention_size > 0 &&
+	    db_bytes(st.pdb) > st.retention_size / 4)
+		return (1);
+	return (0);
 }
 
 static void
@@ -402,7 +798,7 @@ store_begin(void)
 
 	if (st.in_txn)
 		return;
-	store_step(STMT_BEGIN);
+	store_step(STMT_PBEGIN);
 	st.in_txn = 1;
 	st.txn_started = mono_us();
 	st.txn_events = 0;
@@ -416,19 +812,17 @@ static void
 store_commit(void)
 {
 	sqlite3_stmt	*s;
-	int64_t		 t0, now;
+	int64_t		 t0;
 	size_t		 i;
 
 	if (!st.in_txn)
 		return;
 	t0 = mono_us();
-	now = real_us();
-	s = st.stmt[STMT_FILE_OFFSET];
+	s = st.stmt[STMT_OFFSET_SET];
 	for (i = 0; i < st.nfiles; i++) {
 		sqlite3_bind_int64(s, 1, st.files[i].file_id);
 		sqlite3_bind_int64(s, 2, st.files[i].offset);
-		sqlite3_bind_int64(s, 3, now);
-		store_step(STMT_FILE_OFFSET);
+		store_step(STMT_OFFSET_SET);
 	}
 	s = st.stmt[STMT_ROLLUP];
 	for (i = 0; i < st.nrollups; i++) {
@@ -437,7 +831,7 @@ store_commit(void)
 		sqlite3_bind_int64(s, 3, st.rollups[i].count);
 		store_step(STMT_ROLLUP);
 	}
-	store_step(STMT_COMMIT);
+	store_step(STMT_PCOMMIT);
 	st.in_txn = 0;
 	evtimer_del(&st.commit_ev);
 	store_forward();
@@ -451,6 +845,8 @@ store_commit(void)
 	st.txn_events = 0;
 	st.nfiles = 0;
 	st.nrollups = 0;
+	if (roll_due(0))
+		store_roll();
 }
 
 /*
@@ -607,8 +1003,9 @@ static void
 store_events(const uint8_t *buf, size_t len)
 {
 	struct event_view	 v;
-	sqlite3_stmt		*s = st.stmt[STMT_INSERT];
-	int			 rv, col;
+	sqlite3_stmt		*s, *f;
+	int			 rv, col, ok;
+	int64_t			 id;
 	static const int	 text_cols[] = {
 		EV_SOURCE_TYPE, EV_HOST, EV_APP, EV_LEVEL, EV_EVENT_TYPE,
 		EV_OUTCOME, EV_MESSAGE, EV_REQUEST_ID, EV_USER_ID, EV_SRC_IP,
@@ -620,7 +1017,10 @@ store_events(const uint8_t *buf, size_t len)
 	size_t			 i;
 
 	while ((rv = event_view_next(&buf, &len, &v)) == 1) {
+		/* statements change with the partition: fetched per row */
 		store_begin();
+		s = st.stmt[STMT_INSERT];
+		id = st.next_id;
 		sqlite3_bind_int64(s, 1, v.h.ts);
 		sqlite3_bind_int64(s, 2, v.h.received_at);
 		sqlite3_bind_text(s, 3, event_severity_name(v.h.severity), -1,
@@ -644,19 +1044,22 @@ store_events(const uint8_t *buf, size_t len)
 		else
 			sqlite3_bind_text(s, col, v.data, v.h.datalen,
 			    SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_bind_int64(s, 37, id);
+		ok = sqlite3_step(s) == SQLITE_DONE;
+		if (!ok) {
 			/* one bad row must not lose the batch */
-			log_warnx("insert: %s", sqlite3_errmsg(st.db));
+			log_warnx("insert: %s", sqlite3_errmsg(st.pdb));
 			st.errors++;
-		} else {
-			sqlite3_stmt *f = st.stmt[STMT_FTS_INSERT];
-			int64_t id = sqlite3_last_insert_rowid(st.db);
-
+		}
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		if (ok) {
+			st.next_id++;
+			f = st.stmt[STMT_FTS_INSERT];
 			sqlite3_bind_int64(f, 1, id);
 			bind_text(f, 2, &v, EV_MESSAGE);
 			bind_text(f, 3, &v, EV_HTTP_PATH);
 			store_step(STMT_FTS_INSERT);
-			forward_event(&v, id);
 			st.txn_events++;
 			mark_rollup(v.h.ts, v.h.severity);
 			count_source(v.h.source_kind, v.h.source_id);
@@ -664,10 +1067,11 @@ store_events(const uint8_t *buf, size_t len)
 			    v.h.ints[EV_SOURCE_OFFSET] >= 0)
 				mark_file(v.h.source_id,
 				    v.h.ints[EV_SOURCE_OFFSET]);
+			forward_event(&v, id);
 		}
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		if (st.txn_events >= STORE_BATCH_EVENTS)
+		/* a full partition ends the batch: store_commit rolls */
+		if (st.txn_events >= STORE_BATCH_EVENTS ||
+		    st.next_id - st.pfirst >= st.part_rows)
 			store_commit();
 	}
 	if (rv == -1)
@@ -722,6 +1126,14 @@ store_register(struct imsgev *iev, struct imsg *imsg)
 	} else
 		rep.offset = fr.start_beginning ? 0 : fr.size;
 	sqlite3_reset(s);
+	if (rep.file_id != -1) {
+		/* the committed offset, if any batch had lines of it */
+		s = st.stmt[STMT_OFFSET_GET];
+		sqlite3_bind_int64(s, 1, rep.file_id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			rep.offset = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
 
 	if (rep.file_id == -1) {
 		s = st.stmt[STMT_FILE_INSERT];
@@ -872,7 +1284,7 @@ store_dispatch_correlate(struct imsgev *iev, struct imsg *imsg)
 		if (imsg_get_data(imsg, &since, sizeof(since)) == -1)
 			return (-1);
 		store_commit();
-		store_replay_answer(st.db, iev, since);
+		store_replay_parts(iev, since);
 		break;
 	default:
 		return (-1);
@@ -1042,69 +1454,127 @@ store_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 }
 
 /*
- * Retention in small steps between batches: no step holds the write
- * lock for more than a few milliseconds.
+ * Remove a closed partition: first from the list, so that query
+ * processes stop opening it, then its file.  Partition 0, the events
+ * stored before partitions existed, lives in the main file: its tables
+ * are dropped and the pages go back to the file system in steps.
+ */
+static void
+part_drop(int64_t seq, const char *file, int64_t events)
+{
+	sqlite3_bind_int64(st.stmt[STMT_PART_DROP], 1, seq);
+	if (seq == 0) {
+		store_step(STMT_BEGIN);
+		store_step(STMT_PART_DROP);
+		store_exec("DROP TABLE IF EXISTS events_fts;"
+		    " DROP TABLE IF EXISTS events;"
+		    " DROP TABLE IF EXISTS rollup_minute;");
+		store_step(STMT_COMMIT);
+	} else {
+		store_step(STMT_PART_DROP);
+		part_unlink(file);
+	}
+	st.retained += events;
+	st.dropped++;
+	log_info("retention: partition %lld removed (%lld events)",
+	    (long long)seq, (long long)events);
+}
+
+/*
+ * Retention removes whole partitions, oldest first: those whose newest
+ * event was received before the retention age, then as many as the
+ * size limit asks.  The partition being written is never removed; it
+ * is closed early instead (roll_due) when it alone grows too large.
  */
 static void
 store_retain_timer(int fd, short events, void *arg)
 {
 	struct timeval	 tv = { STORE_RETENTION_EVERY, 0 };
 	sqlite3_stmt	*s;
-	int64_t		 pages = 0, freep = 0, psize = 0;
-	int		 n, i;
+	int64_t		 total, cutoff, bytes, seq, n;
+	char		 file[PATH_MAX];
+	int		 drops = 0, drop;
 
-	store_commit();
-	if (st.retention_age > 0) {
-		store_step(STMT_BEGIN);
-		for (i = STMT_RETAIN_AGE_FTS; i <= STMT_RETAIN_AGE; i++) {
-			s = st.stmt[i];
-			sqlite3_bind_int64(s, 1, real_us() - st.retention_age);
-			sqlite3_bind_int(s, 2, STORE_RETENTION_STEP);
-			store_step(i);
-		}
-		n = sqlite3_changes(st.db);
-		store_step(STMT_COMMIT);
-		st.retained += n;
+	if (roll_due(1))
+		store_roll();
+	cutoff = st.retention_age > 0 ? real_us() - st.retention_age : 0;
+	if (sqlite3_prepare_v2(st.db, "SELECT seq, file, coalesce("
+	    "last_received_at, 0), coalesce(bytes, 0), coalesce(last_id -"
+	    " first_id + 1, 0), (SELECT coalesce(sum(bytes), 0) FROM"
+	    " partitions WHERE sealed_at IS NOT NULL) FROM partitions"
+	    " WHERE sealed_at IS NOT NULL ORDER BY seq", -1, &s, NULL) !=
+	    SQLITE_OK)
+		fatalx("%s: %s", __func__, sqlite3_errmsg(st.db));
+	total = -1;
+	while (drops < STORE_DROPS_PER_CHECK &&
+	    sqlite3_step(s) == SQLITE_ROW) {
+		if (total == -1)
+			total = sqlite3_column_int64(s, 5) + db_bytes(st.pdb);
+		seq = sqlite3_column_int64(s, 0);
+		bytes = sqlite3_column_int64(s, 3);
+		n = sqlite3_column_int64(s, 4);
+		drop = (cutoff > 0 && sqlite3_column_int64(s, 2) < cutoff) ||
+		    (st.retention_size > 0 && total > st.retention_size);
+		if (!drop)
+			break;
+		strlcpy(file, (const char *)sqlite3_column_text(s, 1),
+		    sizeof(file));
+		sqlite3_reset(s);
+		part_drop(seq, file, n);
+		total -= bytes;
+		drops++;
 	}
-	if (st.retention_size > 0) {
-		sqlite3_stmt *q;
-
-		if (sqlite3_prepare_v2(st.db, "SELECT * FROM pragma_page_count,"
-		    " pragma_freelist_count, pragma_page_size", -1, &q,
-		    NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
-			pages = sqlite3_column_int64(q, 0);
-			freep = sqlite3_column_int64(q, 1);
-			psize = sqlite3_column_int64(q, 2);
-		}
-		sqlite3_finalize(q);
-		if ((pages - freep) * psize > st.retention_size) {
-			store_step(STMT_BEGIN);
-			for (i = STMT_RETAIN_OLDEST_FTS;
-			    i <= STMT_RETAIN_OLDEST; i++) {
-				s = st.stmt[i];
-				sqlite3_bind_int(s, 1, STORE_RETENTION_STEP);
-				store_step(i);
-			}
-			st.retained += sqlite3_changes(st.db);
-			store_step(STMT_COMMIT);
-		}
-		if (freep > 0)
-			store_exec("PRAGMA incremental_vacuum(256)");
-	}
+	sqlite3_finalize(s);
+	if (db_int(st.db, "PRAGMA freelist_count", 0) > 0)
+		store_exec("PRAGMA incremental_vacuum(256)");
 	evtimer_add(&st.retain_ev, &tv);
+}
+
+/*
+ * Replay for correlate: the events received since "since", from the
+ * closed partitions that may hold some, oldest first, then from the
+ * partition being written.
+ */
+static void
+store_replay_parts(struct imsgev *iev, int64_t since)
+{
+	sqlite3_stmt	*s;
+	sqlite3		*dbs[STORE_REPLAY_PARTS];
+	size_t		 n = 0, i;
+
+	if (sqlite3_prepare_v2(st.db, "SELECT file FROM (SELECT seq, file"
+	    " FROM partitions WHERE sealed_at IS NOT NULL AND last_id IS NOT"
+	    " NULL AND last_received_at >= ?1 ORDER BY seq DESC LIMIT ?2)"
+	    " ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
+		fatalx("%s: %s", __func__, sqlite3_errmsg(st.db));
+	sqlite3_bind_int64(s, 1, since);
+	sqlite3_bind_int(s, 2, STORE_REPLAY_PARTS - 1);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (sqlite3_open_v2((const char *)sqlite3_column_text(s, 0),
+		    &dbs[n], SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+		    NULL) == SQLITE_OK)
+			n++;
+		else {
+			log_warnx("replay: %s", sqlite3_errmsg(dbs[n]));
+			sqlite3_close(dbs[n]);
+		}
+	sqlite3_finalize(s);
+	dbs[n++] = st.pdb;
+	store_replay_answer(dbs, n, iev, since);
+	for (i = 0; i + 1 < n; i++)
+		sqlite3_close(dbs[i]);
 }
 
 static void
 store_stop(void *arg)
 {
-	int	 i;
-
 	store_commit();
-	for (i = 0; i < STMT_MAX; i++)
-		sqlite3_finalize(st.stmt[i]);
+	stmt_finalize(0, STMT_MAX);
+	if (st.pdb != NULL)
+		sqlite3_close(st.pdb);
 	if (st.db != NULL)
 		sqlite3_close(st.db);
-	st.db = NULL;
+	st.db = st.pdb = NULL;
 }
 
 __dead void
@@ -1129,11 +1599,27 @@ store(struct proc_ctx *ctx)
 	st.retention_age = child_conf_int(&st.c, "retention_age", 0) *
 	    1000000;
 	st.retention_size = child_conf_int(&st.c, "retention_size", 0);
+	st.part_rows = child_conf_int(&st.c, "partition_rows",
+	    SIEMD_PART_ROWS);
+	/*
+	 * A partition a day, or every "partition every"; a retention
+	 * shorter than eight days shortens it, for retention works on
+	 * whole partitions.
+	 */
+	st.part_every = child_conf_int(&st.c, "partition_every", 0) * 1000000;
+	st.part_daily = st.part_every == 0;
+	if (st.part_daily)
+		st.part_every = 86400000000LL;
+	if (st.retention_age > 0 && st.retention_age / 8 < st.part_every) {
+		st.part_every = st.retention_age / 8;
+		if (st.part_every < 1000000)
+			st.part_every = 1000000;
+		st.part_daily = 0;
+	}
 	/* SQLite keeps its temporary data in memory: the jail has no /tmp */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	child_seal(&st.c, child_dbdir(&st.c));
 	store_open();
-	store_exec("PRAGMA temp_store = MEMORY");
 
 	ctx->parent.dispatch = store_dispatch_parent;
 	for (i = 0; i < PROC_MAX_INSTANCES; i++)

@@ -193,16 +193,22 @@ replay_emit(const uint8_t *buf, size_t len, void *arg)
 	return (0);
 }
 
+/* Partitions in id order; the answer ends with IMSG_REPLAY_DONE. */
 void
-store_replay_answer(sqlite3 *db, struct imsgev *iev, int64_t since)
+store_replay_answer(sqlite3 **dbs, size_t ndb, struct imsgev *iev,
+    int64_t since)
 {
 	struct replay_emit	 re;
 	struct replay_done	 done;
-	int64_t			 n;
-	int			 rv;
+	int64_t			 n = 0, part;
+	size_t			 i;
+	int			 rv = 0;
 
 	re.iev = iev;
-	rv = store_replay(db, since, replay_emit, &re, &n);
+	for (i = 0; i < ndb && rv == 0; i++) {
+		rv = store_replay(dbs[i], since, replay_emit, &re, &part);
+		n += part;
+	}
 	memset(&done, 0, sizeof(done));
 	done.events = n;
 	done.truncated = rv != 0;

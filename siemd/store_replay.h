@@ -26,6 +26,7 @@ struct imsgev;
 int	 store_replay(sqlite3 *, int64_t, int (*)(const uint8_t *, size_t,
 	    void *), void *, int64_t *);
 /* Answer IMSG_REPLAY: IMSG_REPLAY_EVENTS batches, IMSG_REPLAY_DONE. */
-void	 store_replay_answer(sqlite3 *, struct imsgev *, int64_t);
+void	 store_replay_answer(sqlite3 **, size_t, struct imsgev *,
+	    int64_t);
 
 #endif /* SIEMD_STORE_REPLAY_H */

@@ -169,8 +169,27 @@ finish() {
 }
 
 # sql QUERY: run a query on the daemon's database
+# sql QUERY: run it on the database the way the query processes see
+# it: the events of every partition (the newest nine at most, the
+# limit of ATTACH) behind one temporary view "events"
 sql() {
-	sqlite3 -cmd '.timeout 5000' "$D/db/siem.db" "$1" 2>&1
+	_parts=$(sqlite3 -cmd '.timeout 5000' "$D/db/siem.db" "SELECT seq,
+	    file FROM (SELECT * FROM partitions ORDER BY seq DESC LIMIT 9)
+	    ORDER BY seq" 2>/dev/null)
+	_pre=
+	_view=
+	for _p in $_parts; do
+		_seq=${_p%%|*}
+		if [ "$_seq" = 0 ]; then
+			_src=main.events
+		else
+			_pre="$_pre ATTACH '$D/db/${_p#*|}' AS p$_seq;"
+			_src=p$_seq.events
+		fi
+		_view="${_view:+$_view UNION ALL }SELECT * FROM $_src"
+	done
+	[ -n "$_view" ] && _pre="$_pre CREATE TEMP VIEW events AS $_view;"
+	sqlite3 -cmd '.timeout 5000' -cmd "$_pre" "$D/db/siem.db" "$1" 2>&1
 }
 
 # wait_sql QUERY WANT [tenths]: poll until the query prints WANT

@@ -42,11 +42,10 @@ truth() {
 	sql "DROP TABLE IF EXISTS truth" >/dev/null
 	sqlite3 "$D/truth.db" "DROP TABLE IF EXISTS t" \
 	    ".import --csv '$csv' t" 2>&1
-	sqlite3 -cmd '.timeout 5000' "$D/truth.db" "
-	    ATTACH '$D/db/siem.db' AS s;
+	sql "ATTACH '$D/truth.db' AS tr;
 	    WITH e AS (SELECT row_number() OVER (ORDER BY source_offset) AS line,
-	        host, app, pid, message FROM s.events WHERE source_file = '$f')
-	    SELECT count(*) FROM t JOIN e ON e.line = CAST(t.LineId AS INTEGER)
+	        host, app, pid, message FROM events WHERE source_file = '$f')
+	    SELECT count(*) FROM tr.t AS t JOIN e ON e.line = CAST(t.LineId AS INTEGER)
 	    WHERE e.host IS NOT t.\"$2\" OR e.app IS NOT t.\"$3\" OR
 	        CAST(coalesce(e.pid, '') AS TEXT) != t.\"$4\" OR
 	        rtrim(e.message) IS NOT rtrim(t.\"$5\")"
@@ -55,12 +54,11 @@ bad=$(truth Linux_2k Level Component PID Content)
 check "Linux_2k/ground-truth" [ "$bad" = 0 ]
 bad=$(truth OpenSSH_2k Component Pid Pid Content)
 # OpenSSH's CSV calls the host "Component"; the program is always sshd
-bad=$(sqlite3 -cmd '.timeout 5000' "$D/truth.db" "
-    ATTACH '$D/db/siem.db' AS s;
+bad=$(sql "ATTACH '$D/truth.db' AS tr;
     WITH e AS (SELECT row_number() OVER (ORDER BY source_offset) AS line,
-        host, app, pid, message FROM s.events
+        host, app, pid, message FROM events
         WHERE source_file = '$D/loghub/OpenSSH_2k.log')
-    SELECT count(*) FROM t JOIN e ON e.line = CAST(t.LineId AS INTEGER)
+    SELECT count(*) FROM tr.t AS t JOIN e ON e.line = CAST(t.LineId AS INTEGER)
     WHERE e.host IS NOT t.Component OR e.app IS NOT 'sshd' OR
         CAST(coalesce(e.pid, '') AS TEXT) != t.Pid OR
         rtrim(e.message) IS NOT rtrim(t.Content)")
