@@ -878,6 +878,28 @@ build_where(struct qbuild *b, json_t *params)
 		}
 		qb_sql(b, ")");
 	}
+	/* not_<field>: none of these values; an event without it stays */
+	for (f = 0; f < sizeof(text_filters) / sizeof(text_filters[0]);
+	    f++) {
+		char	 key[32];
+
+		snprintf(key, sizeof(key), "not_%s", text_filters[f].key);
+		if ((a = str_array(params, key)) == NULL)
+			continue;
+		qb_sql(b, " AND (");
+		qb_sql(b, text_filters[f].column);
+		qb_sql(b, " IS NULL OR ");
+		qb_sql(b, text_filters[f].nocase ? "upper(" : "");
+		qb_sql(b, text_filters[f].column);
+		qb_sql(b, text_filters[f].nocase ? ")" : "");
+		qb_sql(b, " NOT IN (");
+		json_array_foreach(a, i, v) {
+			if (i > 0)
+				qb_sql(b, ", ");
+			qb_text(b, json_string_value(v));
+		}
+		qb_sql(b, "))");
+	}
 	if (json_is_array(a = json_object_get(params, "http_status")) &&
 	    json_array_size(a) > 0 && json_array_size(a) <=
 	    QUERY_MAX_VALUES) {

@@ -529,11 +529,15 @@ jlist(json_t *o, const char *key)
 	return (a);
 }
 
-/* One value of a text field; -1 with *err set. */
+/*
+ * One value of a text field, or with negate one it must not have (an
+ * exact value, no network); -1 with *err set.
+ */
 static int
-filter_value(struct api_filter *f, int fld, const char *v, size_t len,
-    const char **err)
+filter_value(struct api_filter *f, int fld, int negate, const char *v,
+    size_t len, const char **err)
 {
+	char	 key[32];
 	char	 buf[API_MAX_VALUE + 1];
 	json_t	*s;
 	size_t	 i;
@@ -561,6 +565,20 @@ filter_value(struct api_filter *f, int fld, const char *v, size_t len,
 			    "critical";
 			return (-1);
 		}
+	}
+	if (negate) {
+		if (f->nnots[fld] == API_MAX_VALUES) {
+			*err = "too many values for one filter";
+			return (-1);
+		}
+		if ((s = json_string(buf)) == NULL) {
+			*err = "a filter value is not UTF-8";
+			return (-1);
+		}
+		snprintf(key, sizeof(key), "not_%s", field_names[fld]);
+		json_array_append_new(jlist(f->json, key), s);
+		f->nots[fld][f->nnots[fld]++] = json_string_value(s);
+		return (0);
 	}
 	if ((fld == FLD_SRC_IP || fld == FLD_DEST_IP) &&
 	    strchr(buf, '/') != NULL) {
@@ -604,7 +622,7 @@ api_filter_parse(struct api_filter *f, const struct http_param *params,
 	char		 fts[API_FTS_MAX];
 	const char	*name, *v, *e;
 	json_t		*s;
-	int		 i, fld, lo, hi;
+	int		 i, fld, lo, hi, negate;
 
 	memset(f, 0, sizeof(*f));
 	if ((f->json = json_object()) == NULL)
@@ -613,15 +631,18 @@ api_filter_parse(struct api_filter *f, const struct http_param *params,
 	for (i = 0; i < nparams; i++) {
 		name = params[i].name;
 		v = params[i].value;
+		negate = strncmp(name, "not_", 4) == 0;
 		for (fld = 0; fld < FLD_MAX; fld++)
-			if (strcmp(name, field_names[fld]) == 0)
+			if (strcmp(name + (negate ? 4 : 0),
+			    field_names[fld]) == 0)
 				break;
 		if (fld < FLD_MAX) {
 			for (; *v != '\0'; v = *e ? e + 1 : e) {
 				e = v + strcspn(v, ",");
 				while (v < e && *v == ' ')
 					v++;
-				if (filter_value(f, fld, v, e - v, err) == -1)
+				if (filter_value(f, fld, negate, v, e - v,
+				    err) == -1)
 					goto fail;
 			}
 		} else if (strcmp(name, "from") == 0 ||
@@ -900,6 +921,17 @@ api_filter_match(const struct api_filter *f, const struct event_view *v)
 	    (f->has_to && v->h.ts > f->to))
 		return (0);
 	for (fld = 0; fld < FLD_MAX; fld++) {
+		/* an event without the field is not excluded */
+		for (i = 0; i < f->nnots[fld]; i++) {
+			if (fld == FLD_SEVERITY) {
+				sev = v->h.severity < 5 ?
+				    severities[v->h.severity] : "";
+				if (strcmp(sev, f->nots[fld][i]) == 0)
+					return (0);
+			} else if (text_eq(v, field_text[fld], f->nots[fld][i],
+			    fld == FLD_LEVEL))
+				return (0);
+		}
 		net = fld == FLD_SRC_IP ? 0 : fld == FLD_DEST_IP ? 1 : -1;
 		if (f->nvalues[fld] == 0 && (net == -1 || f->nnets[net] == 0))
 			continue;

@@ -68,6 +68,8 @@ struct api_filter {
 	int64_t		 now;		/* what relative times were against */
 	const char	*values[FLD_MAX][API_MAX_VALUES];	/* in json */
 	int		 nvalues[FLD_MAX];
+	const char	*nots[FLD_MAX][API_MAX_VALUES];	/* not_<field> */
+	int		 nnots[FLD_MAX];
 	struct cidr	 nets[2][API_MAX_VALUES];	/* src, dest */
 	int		 nnets[2];
 	int		 status[API_MAX_VALUES][2];	/* ranges */

@@ -101,6 +101,7 @@ int
 main(void)
 {
 	struct api_filter	 f;
+	json_t			*want;
 	struct api_term		 terms[API_MAX_TERMS];
 	struct wire_buf		 wb;
 	struct event_view	 v;
@@ -351,6 +352,30 @@ main(void)
 	CHECK(parse(&f, "from=-30s") == 0);
 	CHECK(!api_filter_match(&f, &v));
 	api_filter_free(&f);
+	TEST_END();
+
+	TEST_BEGIN("query/match-not");
+	CHECK(parse(&f, "not_app=nginx,sshd") == 0);
+	CHECK(!api_filter_match(&f, &v));
+	want = json_pack("[s, s]", "nginx", "sshd");
+	CHECK(json_equal(json_object_get(f.json, "not_app"), want));
+	json_decref(want);
+	api_filter_free(&f);
+	CHECK(parse(&f, "not_app=nginx&not_severity=low") == 0);
+	CHECK(api_filter_match(&f, &v));
+	api_filter_free(&f);
+	CHECK(parse(&f, "not_severity=HIGH") == 0);
+	CHECK(!api_filter_match(&f, &v));
+	api_filter_free(&f);
+	CHECK(parse(&f, "not_level=warning") == 0);	/* case folded */
+	CHECK(!api_filter_match(&f, &v));
+	api_filter_free(&f);
+	/* an event without the field is not excluded */
+	CHECK(parse(&f, "not_user_id=root") == 0);
+	CHECK(api_filter_match(&f, &v));
+	api_filter_free(&f);
+	CHECK(parse(&f, "not_severity=urgent") == -1);
+	CHECK(parse(&f, "not_bogus=1") == -1);
 	wire_free(&wb);
 	TEST_END();
 
