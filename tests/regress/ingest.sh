@@ -31,6 +31,7 @@ listen on 127.0.0.1 port $P_SMALL tcp {
 }
 listen on 127.0.0.1 port $P_TINY udp {
 	receive buffer 4K
+	max message size 1024
 }
 listen on 127.0.0.1 port $P_MTLS tls {
 	certificate "$D/server.crt"
@@ -157,9 +158,20 @@ else
 	fail udp-kernel-drops-counted "received=$_r dropped_kernel=$_k of 20001"
 fi
 
-# a datagram over max message needs a UDP max message below 64K,
-# which the configuration grammar does not offer for udp listeners
-skip udp-oversize "no max message size for udp listeners in siemd.conf"
+# a datagram over the listener's max message size: cut, counted and
+# stored with the truncation noted; the next datagram is whole
+_o0=$(field "$TINY" dropped_oversize)
+perl -MIO::Socket::INET -e '
+    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+	PeerPort => $ARGV[0], Proto => "udp") or die "socket: $!";
+    $s->send("<13>udpoversize " . ("y" x 3000));
+    $s->send("<13>udpafteroversize fine");' "$P_TINY"
+expect udp-oversize-counted "$TINY" dropped_oversize $((${_o0:-0} + 1))
+check udp-oversize-stored wait_sql "SELECT count(*) FROM events WHERE
+    message LIKE 'udpoversize%' AND length(raw) <= 1024 AND
+    data_json LIKE '%truncated%'" 1
+check udp-after-oversize wait_sql "SELECT count(*) FROM events WHERE
+    message = 'udpafteroversize fine'" 1
 
 # ---- TCP, LF framing and octet counting
 printf 'tcp lf one\ntcp lf two\ntcp lf three\n' |
@@ -301,8 +313,9 @@ done)
 check ingest-alive [ -n "$ing" ]
 total=$("$SIEMCTL" -s "$SOCK" show status | grep '^ingest ' |
     sed -n 's/.* dropped=\([0-9]*\).*/\1/p')
-# the oversize TCP line and the flood's kernel drops are the only ones
-check ingest-drops-accounted [ "${total:-x}" = $((${_k:-0} + 1)) ]
+# the oversize TCP line and datagram and the flood's kernel drops are
+# the only ones
+check ingest-drops-accounted [ "${total:-x}" = $((${_k:-0} + 2)) ]
 if grep -q "fatal\|SIGSYS\|seccomp.*killed" "$D/log"; then
 	fail log-clean "$(grep -m 3 'fatal\|SIGSYS' "$D/log")"
 else
