@@ -49,7 +49,7 @@ struct replay_emit {
 /* The first id received at or after since (ids follow received_at). */
 static int64_t
 replay_start(sqlite3_stmt *bounds, sqlite3_stmt *probe, int64_t since,
-    int *capped)
+    int64_t min_id, int *capped)
 {
 	int64_t	 lo, hi, mid, id, found;
 
@@ -75,18 +75,18 @@ replay_start(sqlite3_stmt *bounds, sqlite3_stmt *probe, int64_t since,
 			lo = id + 1;
 	}
 	sqlite3_reset(probe);
-	/* the newest STORE_REPLAY_MAX_EVENTS at most */
-	hi = sqlite3_column_int64(bounds, 1);
-	if (hi - found + 1 > STORE_REPLAY_MAX_EVENTS) {
-		found = hi - STORE_REPLAY_MAX_EVENTS + 1;
+	/* the newest STORE_REPLAY_MAX_EVENTS at most, in all partitions */
+	if (found < min_id) {
+		found = min_id;
 		*capped = 1;
 	}
 	return (found);
 }
 
 int
-store_replay(sqlite3 *db, int64_t since, int (*emit)(const uint8_t *,
-    size_t, void *), void *arg, int64_t *events)
+store_replay(sqlite3 *db, int64_t since, int64_t min_id,
+    int (*emit)(const uint8_t *, size_t, void *), void *arg,
+    int64_t *events)
 {
 	sqlite3_stmt		*s[RS_MAX];
 	struct event_view	 v;
@@ -106,7 +106,7 @@ store_replay(sqlite3 *db, int64_t since, int (*emit)(const uint8_t *,
 			rv = -1;
 			goto done;
 		}
-	if ((start = replay_start(s[RS_BOUNDS], s[RS_PROBE], since,
+	if ((start = replay_start(s[RS_BOUNDS], s[RS_PROBE], since, min_id,
 	    &capped)) == -1)
 		goto done;		/* no events at all */
 	rv = capped;
@@ -193,10 +193,13 @@ replay_emit(const uint8_t *buf, size_t len, void *arg)
 	return (0);
 }
 
-/* Partitions in id order; the answer ends with IMSG_REPLAY_DONE. */
+/*
+ * Partitions in id order, ids from min_id on; the answer ends with
+ * IMSG_REPLAY_DONE.
+ */
 void
-store_replay_answer(sqlite3 **dbs, size_t ndb, struct imsgev *iev,
-    int64_t since)
+store_replay_answer(sqlite3 **dbs, size_t ndb, int64_t min_id,
+    struct imsgev *iev, int64_t since)
 {
 	struct replay_emit	 re;
 	struct replay_done	 done;
@@ -206,7 +209,8 @@ store_replay_answer(sqlite3 **dbs, size_t ndb, struct imsgev *iev,
 
 	re.iev = iev;
 	for (i = 0; i < ndb && rv == 0; i++) {
-		rv = store_replay(dbs[i], since, replay_emit, &re, &part);
+		rv = store_replay(dbs[i], since, min_id, replay_emit, &re,
+		    &part);
 		n += part;
 	}
 	memset(&done, 0, sizeof(done));

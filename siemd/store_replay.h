@@ -20,13 +20,17 @@ struct imsgev;
 
 /*
  * emit(batch, len, arg) for each batch, in id order; emit returns 0,
- * or -1 to stop.  0 when every event since was sent, 1 when a bound
+ * or -1 to stop; ids below min_id (the third argument) are left out.
+ * 0 when every event since was sent, 1 when a bound
  * or emit stopped it, -1 on a database error.  *events counts them.
  */
-int	 store_replay(sqlite3 *, int64_t, int (*)(const uint8_t *, size_t,
-	    void *), void *, int64_t *);
-/* Answer IMSG_REPLAY: IMSG_REPLAY_EVENTS batches, IMSG_REPLAY_DONE. */
-void	 store_replay_answer(sqlite3 **, size_t, struct imsgev *,
+int	 store_replay(sqlite3 *, int64_t, int64_t, int (*)(const uint8_t *,
+	    size_t, void *), void *, int64_t *);
+/*
+ * Answer IMSG_REPLAY from partitions in id order, ids from the third
+ * argument on: IMSG_REPLAY_EVENTS batches, then IMSG_REPLAY_DONE.
+ */
+void	 store_replay_answer(sqlite3 **, size_t, int64_t, struct imsgev *,
 	    int64_t);
 
 #endif /* SIEMD_STORE_REPLAY_H */
