@@ -177,9 +177,10 @@ export function useRoute() {
 /* the search model --------------------------------------------------- */
 
 // A search: { from, to, q, filters: [[field, value], ...],
-// excludes: [[field, value], ...] }.  The API has no negated field
-// filters, so excludes live in the hash only (not_app=cron) and are
-// applied to the events in the browser (excluded()).
+// excludes: [[field, value], ...] }.  Excludes are not_<field>
+// parameters (not_app=cron).  The API takes exact values of its text
+// fields; an HTTP status class or an address network is left out in
+// the browser instead (excluded() checks every exclude).
 export function searchFromParams(p) {
 	const s = { from: p.get('from') || '', to: p.get('to') || '',
 	    q: p.get('q') || '', filters: [], excludes: [] };
@@ -194,10 +195,20 @@ export function searchFromParams(p) {
 	return s;
 }
 
-// The hash parameters of a search: the API's, and the excludes.
+// Whether the API itself can leave this value out.
+export function apiExcludes(f, v) {
+	return f !== 'http_status' && !v.includes('/') && !v.includes(',');
+}
+
+// Excludes only the browser applies.
+export function localExcludes(s) {
+	return (s.excludes || []).filter(([f, v]) => !apiExcludes(f, v));
+}
+
+// The hash parameters of a search: the API's and every exclude.
 export function hashParams(s, noTime = false) {
 	const q = searchParams(s, noTime);
-	for (const [f, v] of s.excludes || [])
+	for (const [f, v] of localExcludes(s))
 		q.append(`not_${f}`, v);
 	return q;
 }
@@ -270,6 +281,9 @@ export function searchParams(s, noTime = false) {
 		q.set('q', s.q);
 	for (const [f, v] of s.filters)
 		q.append(f, v);
+	for (const [f, v] of s.excludes || [])
+		if (apiExcludes(f, v))
+			q.append(`not_${f}`, v);
 	return q;
 }
 

@@ -12,7 +12,7 @@ import { SeverityChart } from '../chart.js';
 import { EventTable, EventDrawer, colLabel } from '../eventview.js';
 import { SearchBar } from '../searchbar.js';
 import { searchFromParams, searchParams, hashParams, withFilter,
-    withExclude, excluded, hasExclude, navigate, href, ALL_FIELDS,
+    withExclude, excluded, hasExclude, localExcludes, navigate, href, ALL_FIELDS,
     DEFAULT_COLUMNS, SEVERITIES, loadJSON, saveJSON, fmtNum, parseTime } from
     '../util.js';
 
@@ -135,7 +135,8 @@ function Facet({ field, qkey, open: open0, onFilter, onExclude, search }) {
 		})}</ul>
 		${r.data && r.data.counted ? html`<p class="muted tiny">${
 		    `of the ${fmtNum(r.data.counted)} newest matching events${
-		    search.excludes.length ? ', excluded values counted' : ''}`}
+		    localExcludes(search).length ? ', some excluded values counted' :
+		    ''}`}
 		    </p>` : ''}
 	</details>`;
 }
@@ -199,11 +200,11 @@ function Saved({ qkey }) {
 	</details>`;
 }
 
-// The export of the search; with excludes only JSON lines, filtered
-// here (the API cannot leave values out).
+// The export of the search; with excludes the API cannot apply only
+// JSON lines, filtered here.
 function Export({ qkey, search }) {
 	const [state, setState] = useState(null);
-	const some = search.excludes.length > 0;
+	const some = localExcludes(search).length > 0;
 	const go = async (fmt, ext) => {
 		setState({ busy: fmt });
 		try {
@@ -370,9 +371,10 @@ export function EventsPage({ route }) {
 		</${PageHeader}>
 		<${SearchBar} search=${search} onChange=${s => go(s)} />
 		<p class="muted small help">Values of one field are ORed, fields
-		    are ANDed; <code>-word</code> leaves out words. Excluded field
-		    values (<code>-host:web1</code>, or − beside a value) are left
-		    out here in the browser: facet counts include them.</p>
+		    are ANDed; <code>-word</code> leaves out words and
+		    <code>-host:web1</code> (or − beside a value) a field's value.
+		    An excluded status class or network is left out by the
+		    browser: facet counts include it.</p>
 		<div class="explorer-body">
 			<aside class="facets" aria-label="Field values">
 				<h2 class="small-h">Fields</h2>
