@@ -37,8 +37,8 @@
 #include "sigma_corr.h"
 
 #define BD_N		1000000		/* events per timed run */
-#define BD_SYNTH	16000		/* synthetic lines, before the loop */
-#define BD_GROUPS	100000		/* correlation groups of the RSS run */
+#define BD_SYNTH	16000		/* synthetic lines */
+#define BD_GROUPS	100000		/* groups of the RSS run */
 #define BD_BATCH	1000		/* events between engine flushes */
 #define BD_LINE		2048
 #define BD_T0		1798761600000000LL	/* 2027-01-01, µs */
@@ -57,8 +57,8 @@ struct ruleset {
 	struct base_engine	*be;
 	int			 files;
 	int			 loaded;	/* detection rules loaded */
-	int			 corrs;		/* correlations loaded */
-	int			 bases;		/* siemd: extensions loaded */
+	int			 corrs;		/* correlations */
+	int			 bases;		/* siemd: extensions */
 };
 
 struct run {
@@ -83,11 +83,13 @@ static void	 ruleset_load(struct ruleset *, const char *, const char *,
 static void	 ruleset_free(struct ruleset *);
 static void	 on_alert(const struct corr_alert *, void *);
 static void	 on_hit(const struct sigma_rule *, void *);
-static void	 pack_line(struct wire_buf *, const char *, enum tail_format);
+static void	 pack_line(struct wire_buf *, const char *,
+		    enum tail_format);
 static int	 pack_file(struct wire_buf *, const char *, enum tail_format);
 static void	 synth_line(char *, size_t, int, enum tail_format *);
 static void	 ip4(char *, size_t);
-static uint8_t	*events_roundtrip(const char *, struct wire_buf *, size_t *);
+static uint8_t	*events_roundtrip(const char *, struct wire_buf *,
+		    size_t *);
 static void	 drive(struct run *, const uint8_t *, size_t, uint64_t);
 static void	 report_run(const struct run *, const struct run *);
 static void	 report_share(const struct ruleset *, uint64_t, double);
@@ -262,10 +264,10 @@ ip4(char *b, size_t sz)
 static void
 synth_line(char *b, size_t sz, int k, enum tail_format *fmt)
 {
-	static const char	*users[] = { "root", "admin", "deploy", "alice",
-	    "bob", "oracle", "test", "git", "ubuntu", "postgres" };
-	static const char	*paths[] = { "/", "/index.html", "/api/v1/items",
-	    "/static/app.js", "/login", "/img/logo.png", "/search",
+	static const char	*users[] = { "root", "admin", "deploy",
+	    "alice", "bob", "oracle", "test", "git", "ubuntu", "postgres" };
+	static const char	*paths[] = { "/", "/index.html",
+	    "/api/v1/items", "/static/app.js", "/login", "/img/logo.png", "/search",
 	    "/api/v1/accounts/42", "/favicon.ico", "/robots.txt" };
 	static const char	*probes[] = {
 	    "/index.php?file=../../../../etc/passwd",
