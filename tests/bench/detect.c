@@ -58,7 +58,7 @@ struct ruleset {
 	int			 files;
 	int			 loaded;	/* detection rules loaded */
 	int			 corrs;		/* correlations */
-	int			 bases;		/* siemd: extensions */
+	int			 bases;		/* siemd: sections */
 };
 
 struct run {
@@ -267,8 +267,8 @@ synth_line(char *b, size_t sz, int k, enum tail_format *fmt)
 	static const char	*users[] = { "root", "admin", "deploy",
 	    "alice", "bob", "oracle", "test", "git", "ubuntu", "postgres" };
 	static const char	*paths[] = { "/", "/index.html",
-	    "/api/v1/items", "/static/app.js", "/login", "/img/logo.png", "/search",
-	    "/api/v1/accounts/42", "/favicon.ico", "/robots.txt" };
+	    "/api/v1/items", "/static/app.js", "/login", "/img/logo.png",
+	    "/search", "/api/v1/accounts/42", "/favicon.ico", "/robots.txt" };
 	static const char	*probes[] = {
 	    "/index.php?file=../../../../etc/passwd",
 	    "/item.php?id=1%20UNION%20SELECT%20password%20FROM%20users",
