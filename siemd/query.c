@@ -2099,7 +2099,7 @@ run_alerts(json_t *params, struct obuf *ob, json_t **meta)
 	struct qbuild	*b;
 	sqlite3_stmt	*s = NULL;
 	json_t		*a, *v;
-	const char	*like;
+	const char	*like, *order;
 	int64_t		 limit, n = 0, last = -1, lastup = 0;
 	size_t		 f, i;
 	int		 rv, more = 0, none;
@@ -2158,7 +2158,19 @@ run_alerts(json_t *params, struct obuf *ob, json_t **meta)
 		    "before_id")));
 		qb_sql(b, "))");
 	}
-	qb_sql(b, " ORDER BY updated_at DESC, id DESC LIMIT ");
+	/* a live stream catching up: changes from or after a time */
+	if (json_is_integer(v = json_object_get(params, "from_updated"))) {
+		qb_sql(b, " AND updated_at >= ");
+		qb_int(b, json_integer_value(v));
+	}
+	if (json_is_integer(v = json_object_get(params, "after_updated"))) {
+		qb_sql(b, " AND updated_at > ");
+		qb_int(b, json_integer_value(v));
+	}
+	order = json_string_value(json_object_get(params, "order"));
+	qb_sql(b, order != NULL && strcmp(order, "asc") == 0 ?
+	    " ORDER BY updated_at ASC, id ASC LIMIT " :
+	    " ORDER BY updated_at DESC, id DESC LIMIT ");
 	qb_int(b, limit + 1);
 	if (build_prepare(q.db, b, &s) == -1) {
 		build_free(b);

@@ -31,6 +31,11 @@
  * "event: gap" and the end of the stream; a comment every
  * ALERTS_SSE_KEEPALIVE seconds keeps proxies from closing it.  Auth
  * as /stream/events: a bearer token in Authorization or access_token.
+ * Each message's id is the alert's updated_at (µs): a client that
+ * reconnects with Last-Event-ID (or ?since=) first gets every alert
+ * changed after it, oldest change first, then the live ones; news that
+ * arrives meanwhile makes it read again from where it got, so that no
+ * older state follows a newer one.
  */
 
 #include <sys/types.h>
@@ -75,6 +80,10 @@ struct pending {
 struct aclient {
 	TAILQ_ENTRY(aclient)	 entry;
 	struct conn		*conn;
+	struct api_call		*call;		/* catching up */
+	int64_t			 last;		/* updated_at last sent */
+	int			 missed;	/* live news while catching up */
+	int			 resumed;	/* the first read is done */
 };
 
 /* A merged alert being read back for the streams. */
@@ -855,6 +864,8 @@ api_allow_delete(struct request *req)
 static void
 client_free(struct aclient *ac)
 {
+	if (ac->call != NULL)
+		api_query_cancel(ac->call);
 	TAILQ_REMOVE(&al.clients, ac, entry);
 	al.nclients--;
 	free(ac);
@@ -879,39 +890,149 @@ stream_keepalive(int fd, short events, void *arg)
 	evtimer_add(&al.keepalive_ev, &tv);
 }
 
+/* One SSE message for an alert, with its updated_at as the id. */
+static int
+alert_message(const char *change, json_t *alert, char **text, int64_t *upd)
+{
+	const char	*u;
+	json_t		*js;
+	char		*data;
+	int		 n;
+
+	*upd = 0;
+	if ((u = json_string_value(json_object_get(alert, "updated_at"))) !=
+	    NULL && api_time_parse(u, api_now(), upd) == -1)
+		*upd = 0;
+	js = json_pack("{s:s, s:O}", "change", change, "alert", alert);
+	if (js == NULL || (data = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json", __func__);
+	json_decref(js);
+	/* compact JSON has no newline: one data line */
+	if ((n = asprintf(text, "id: %lld\ndata: %s\n\n", (long long)*upd,
+	    data)) == -1)
+		fatal("%s: asprintf", __func__);
+	free(data);
+	return (n);
+}
+
+/* Send or drop: a client that does not keep up gets a gap and the end. */
+static int
+client_send(struct aclient *ac, const char *text, int n)
+{
+	static const char gap[] = "event: gap\ndata: {\"reason\":"
+	    "\"the client did not keep up\"}\n\n";
+
+	if (resp_queued(ac->conn) + n <= ALERTS_SSE_QUEUED &&
+	    resp_chunk(ac->conn, text, n) == 0) {
+		al.sent++;
+		return (0);
+	}
+	al.gaps++;
+	resp_watch(ac->conn, NULL, NULL, NULL);
+	resp_chunk(ac->conn, gap, sizeof(gap) - 1);
+	resp_end(ac->conn);
+	client_free(ac);
+	return (-1);
+}
+
 /* {"change", "alert"} to every client; consumes alert. */
 static void
 broadcast(const char *change, json_t *alert)
 {
 	struct aclient	*ac, *next;
-	json_t		*js;
-	char		*data, *text;
+	char		*text;
+	int64_t		 upd;
 	int		 n;
-	static const char gap[] = "event: gap\ndata: {\"reason\":"
-	    "\"the client did not keep up\"}\n\n";
 
-	js = json_pack("{s:s, s:o}", "change", change, "alert", alert);
-	if (js == NULL || (data = json_dumps(js, JSON_COMPACT)) == NULL)
-		fatalx("%s: json", __func__);
-	json_decref(js);
-	/* compact JSON has no newline: one data line */
-	if ((n = asprintf(&text, "data: %s\n\n", data)) == -1)
-		fatal("%s: asprintf", __func__);
-	free(data);
+	n = alert_message(change, alert, &text, &upd);
+	json_decref(alert);
 	for (ac = TAILQ_FIRST(&al.clients); ac != NULL; ac = next) {
 		next = TAILQ_NEXT(ac, entry);
-		if (resp_queued(ac->conn) + n <= ALERTS_SSE_QUEUED &&
-		    resp_chunk(ac->conn, text, n) == 0) {
-			al.sent++;
+		if (ac->call != NULL) {
+			ac->missed = 1;		/* read again after */
 			continue;
 		}
-		al.gaps++;
+		if (client_send(ac, text, n) == 0 && upd > ac->last)
+			ac->last = upd;
+	}
+	free(text);
+}
+
+static void	 catchup_done(struct api_call *, int, const char *);
+
+/* The alerts changed after ac->last, oldest change first. */
+static void
+catchup_start(struct aclient *ac)
+{
+	json_t	*p;
+
+	/* first from the id itself: alerts changed together share it */
+	p = json_pack("{s:I, s:s, s:i}", ac->resumed ? "after_updated" :
+	    "from_updated", (json_int_t)ac->last, "order", "asc", "limit",
+	    ALERTS_SSE_CATCHUP);
+	ac->resumed = 1;
+	ac->missed = 0;
+	if ((ac->call = api_query(QK_ALERTS, p, API_BUDGET_MS, catchup_done,
+	    ac)) == NULL) {
+		static const char gap[] = "event: gap\ndata: {\"reason\":"
+		    "\"the changes since Last-Event-ID could not be read\"}"
+		    "\n\n";
+
 		resp_watch(ac->conn, NULL, NULL, NULL);
 		resp_chunk(ac->conn, gap, sizeof(gap) - 1);
 		resp_end(ac->conn);
 		client_free(ac);
 	}
-	free(text);
+	json_decref(p);
+}
+
+static void
+catchup_done(struct api_call *call, int status, const char *detail)
+{
+	struct aclient	*ac = call->arg;
+	json_t		*list, *a;
+	char		*text, *body;
+	int64_t		 upd, created, since = ac->last;
+	size_t		 i;
+	int		 n, more;
+
+	ac->call = NULL;
+	if (status != 200) {
+		static const char gap[] = "event: gap\ndata: {\"reason\":"
+		    "\"the changes since Last-Event-ID could not be read\"}"
+		    "\n\n";
+
+		resp_watch(ac->conn, NULL, NULL, NULL);
+		resp_chunk(ac->conn, gap, sizeof(gap) - 1);
+		resp_end(ac->conn);
+		client_free(ac);
+		return;
+	}
+	/* the body is alert objects separated by commas */
+	if (asprintf(&body, "[%.*s]", (int)call->len, call->body) == -1)
+		fatal("%s: asprintf", __func__);
+	list = json_loads(body, 0, NULL);
+	free(body);
+	more = json_is_true(json_object_get(call->meta, "more"));
+	json_array_foreach(list, i, a) {
+		created = 0;
+		if (json_is_string(json_object_get(a, "created_at")))
+			api_time_parse(json_string_value(json_object_get(a,
+			    "created_at")), api_now(), &created);
+		n = alert_message(created > since ? "created" : "updated",
+		    a, &text, &upd);
+		if (client_send(ac, text, n) == -1) {
+			free(text);
+			json_decref(list);
+			return;
+		}
+		free(text);
+		if (upd > ac->last)
+			ac->last = upd;
+	}
+	json_decref(list);
+	if (more || ac->missed)
+		catchup_start(ac);
 }
 
 /*
@@ -997,11 +1118,13 @@ api_stream_alerts(struct request *req)
 {
 	struct aclient	*ac;
 	struct principal p;
-	const char	*hdr, *tok;
+	const char	*hdr, *tok, *since, *errstr;
 	char		 bearer[4096], jti[ROUTER_MAX_JTI];
 	time_t		 exp;
+	int64_t		 last = 0;
 	int		 retry;
 	static const char hello[] = "retry: 2000\n: stream open\n\n";
+	static const char *const since_p[] = { "since", NULL };
 
 	if ((hdr = request_header(req, "Authorization")) == NULL &&
 	    (tok = request_query(req, "access_token")) != NULL) {
@@ -1020,8 +1143,18 @@ api_stream_alerts(struct request *req)
 		    "token");
 		return;
 	}
-	if (params_only(req, NULL) == -1)
+	if (params_only(req, since_p) == -1)
 		return;
+	if ((since = request_header(req, "Last-Event-ID")) == NULL)
+		since = request_query(req, "since");
+	if (since != NULL) {
+		last = strtonum(since, 0, INT64_MAX, &errstr);
+		if (errstr != NULL) {
+			http_problem(req->conn, 400, "since, Last-Event-ID: "
+			    "an id this stream sent");
+			return;
+		}
+	}
 	if (al.nclients >= ALERTS_SSE_CLIENTS) {
 		http_problem(req->conn, 503, "too many live streams");
 		return;
@@ -1035,6 +1168,10 @@ api_stream_alerts(struct request *req)
 	    "X-Accel-Buffering: no\r\n");
 	resp_chunk(req->conn, hello, sizeof(hello) - 1);
 	resp_watch(req->conn, NULL, client_closed, ac);
+	if (since != NULL) {
+		ac->last = last;
+		catchup_start(ac);
+	}
 }
 
 /* the OpenAPI document ----------------------------------------------------- */

@@ -17,6 +17,7 @@
 #define ALERTS_SSE_CLIENTS	64
 #define ALERTS_SSE_QUEUED	(256 * 1024)	/* then a gap */
 #define ALERTS_SSE_KEEPALIVE	15	/* seconds */
+#define ALERTS_SSE_CATCHUP	100	/* alerts per catch-up read */
 
 struct proc_ctx;
 struct request;

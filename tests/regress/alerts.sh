@@ -221,6 +221,19 @@ check history ok hist 200 '[.history[] | [.who, .action, .from_status,
 check history-when jqb hist '[.history[].at | test("^[0-9-]{10}T")] | all'
 check history-note jqb hist '.history[2].note == "on it" and
     .notes[0].note == "on it" and .notes[0].who == "ana"'
+# resuming: from the id of the last message seen, the alerts changed
+# since, each in its state now, then live
+LID=$(sed -n 's/^id: //p' "$D/sse" | tail -n 1)
+check stream-ids [ -n "$LID" ] && [ "$LID" -gt 0 ]
+$C -N --max-time 3 "$U/stream/alerts" -H "Authorization: Bearer $VIC" \
+    -H "Last-Event-ID: $LID" >"$D/sse-resume" 2>/dev/null
+check stream-resume streamed "$D/sse-resume" '.alert.id == 1001 and
+    .alert.status == "resolved" and .alert.assignee == "ana"'
+check stream-resume-only-changed [ "$(grep -c '^data: ' "$D/sse-resume")" = 1 ]
+check stream-resume-id-advances [ "$(sed -n 's/^id: //p' "$D/sse-resume")" -gt "$LID" ]
+code=$($C -o "$D/sse-bad" -w '%{http_code}' --max-time 3 \
+    "$U/stream/alerts?since=yesterday" -H "Authorization: Bearer $VIC")
+check stream-resume-bad-id [ "$code" = 400 ]
 req resagain "$ANA" PATCH /alerts/1001 '{"status":"new"}'
 check reopen-to-new-409 problem resagain 409
 req reopen "$ANA" PATCH /alerts/1001 '{"status":"acknowledged"}'
