@@ -12,9 +12,11 @@
  * under a proxy's prefix and without one.
  *
  * Files whose name carries a content hash (app.3f9a1c2b.js,
- * app-3f9a1c2b.css) or that live under /vendor/ are cached for a
- * year; everything else is revalidated with its ETag.  Bodies are
- * sent in pieces as the client reads them.
+ * app-3f9a1c2b.css) are cached for a year; everything else, the
+ * vendor libraries too (their names carry no version: after an
+ * upgrade a browser must not keep the old ones), is revalidated with
+ * its ETag, which costs a 304.  Bodies are sent in pieces as the
+ * client reads them.
  */
 
 #include <sys/types.h>
@@ -100,15 +102,13 @@ static_type(const char *path)
 	return ("application/octet-stream");
 }
 
-/* Whether a file may be cached for good: hashed name or vendor. */
+/* Whether a file may be cached for good: a hashed name. */
 int
 static_cacheable(const char *path)
 {
 	const char	*s = static_basename(path), *e;
 	size_t		 len;
 
-	if (strncmp(path, "/vendor/", 8) == 0)
-		return (1);
 	/* a part between [.-] and '.' of hex digits only */
 	for (; (e = strpbrk(s, ".-")) != NULL; s = e + 1) {
 		len = strspn(s, "0123456789abcdefABCDEF");

@@ -219,8 +219,11 @@ get hashed "$U/assets/app.0123abcd.js"
 check static-hashed-immutable sh -c "grep -qi '^cache-control: public, \
 max-age=31536000, immutable' '$D/hashed.h'"
 get vend "$U/vendor/lib.js"
-check static-vendor-immutable sh -c "grep -qi '^cache-control: public' \
+check static-vendor-revalidated sh -c "grep -qi '^cache-control: no-cache' \
     '$D/vend.h'"
+vetag=$(header vend ETag)
+get vend304 "$U/vendor/lib.js" -H "If-None-Match: $vetag"
+check static-vendor-304 eval '[ -n "$vetag" ] && [ "$code" = 304 ]'
 etag=$(header js ETag)
 get js304 "$U/app.js" -H "If-None-Match: $etag"
 check static-etag-304 eval '[ -n "$etag" ] && [ "$code" = 304 ]'

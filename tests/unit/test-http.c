@@ -877,7 +877,7 @@ test_static(void)
 	TEST_END();
 
 	TEST_BEGIN("static-cacheable");
-	CHECK(static_cacheable("/vendor/chart.js"));
+	CHECK(!static_cacheable("/vendor/chart.js"));	/* no version */
 	CHECK(static_cacheable("/assets/app.3f9a1c2b.js"));
 	CHECK(static_cacheable("/app-3f9a1c2bdeadbeef.css"));
 	CHECK(!static_cacheable("/index.html"));
