@@ -94,6 +94,10 @@ timeit "first-page-filtered" "/events?app=sshd&event_type=login_failure&limit=20
 timeit "full-text" "/events?q=%22Failed%20password%22&limit=200"
 timeit "timeline-24h" "/timeline?from=-24h&to=now&bucket=1h"
 timeit "top-10-src-ip" "/top?field=src_ip&limit=10"
+# listings over every partition: closed ones answer from memory
+timeit "hosts" "/hosts"
+timeit "apps" "/apps"
+timeit "stats" "/stats"
 if command -v wrk >/dev/null; then
 	echo "wrk, 16 connections, 15 s, /events?app=sshd&limit=50:"
 	wrk -t2 -c16 -d15s -H "Authorization: Bearer $TOKEN" \
