@@ -158,6 +158,12 @@ struct sigma_lit {
 	size_t			 len;
 };
 
+/* The shared prefilter's literal ids of a rule in one column. */
+struct sigma_pfg {
+	uint32_t		 t;		/* column, in the set's */
+	uint32_t		 from, to;	/* in pfid */
+};
+
 struct sigma_detect {
 	const struct sigma_ls	*ls;
 	struct sigma_search	*s;
@@ -166,6 +172,10 @@ struct sigma_detect {
 	struct sigma_cond	*cond;
 	struct sigma_lit	*lits;
 	size_t			 nlits;
+	struct sigma_pfg	*pfg;		/* lits in the set's prefilter */
+	size_t			 npfg;
+	uint32_t		*pfid;
+	size_t			 npfid;
 	struct sigma_rule	**filters;
 	size_t			 nfilters;
 };
@@ -179,6 +189,21 @@ struct sigma_set {
 	size_t			*nbucket;
 	size_t			 nls;
 	int			 compiled;
+
+	/*
+	 * The shared prefilter: per column the rules' literals name,
+	 * one automaton; found[] and scanned[] hold the epoch (one per
+	 * sigma_match() call) in which a literal was seen and a column
+	 * scanned.
+	 */
+	const struct sigma_target **pft;
+	struct sigma_scan	**pfscan;
+	uint32_t		*pfbase;	/* first global id */
+	uint32_t		*pfscanned;
+	size_t			 npft;
+	uint32_t		*pffound;
+	size_t			 npflits;
+	uint32_t		 epoch;
 };
 
 /* One value being built: bytes with a token kind each. */
@@ -291,6 +316,14 @@ static void	 detect_lits(struct sigma_detect *);
 static unsigned int search_score(void *, size_t);
 static unsigned int fm_score(struct sigma_fm *);
 static int	 lits_pass(const struct sigma_detect *, struct sigma_event *);
+static int	 target_eq(const struct sigma_target *,
+		    const struct sigma_target *);
+static void	 pf_free(struct sigma_set *);
+static void	 pf_build(struct sigma_set *);
+static int	 pf_pass(struct sigma_set *, const struct sigma_detect *,
+		    struct sigma_event *);
+static int	 pf_cmp(const void *, const void *);
+static int	 rule_eval(struct sigma_rule *, struct sigma_event *);
 static int	 value_match(const struct sigma_value *,
 		    const struct sigma_fm *, struct sigma_event *, const char *,
 		    size_t, int, const char *);
@@ -1565,6 +1598,8 @@ detect_free(struct sigma_detect *d)
 	free(d->names);
 	sigma_cond_free(d->cond);
 	free(d->lits);
+	free(d->pfg);
+	free(d->pfid);
 	free(d->filters);
 	free(d);
 }
@@ -3012,6 +3047,181 @@ lits_pass(const struct sigma_detect *d, struct sigma_event *se)
 	return (0);
 }
 
+static int
+target_eq(const struct sigma_target *a, const struct sigma_target *b)
+{
+	if (a->kind != b->kind || a->idx != b->idx)
+		return (0);
+	if (a->key == NULL || b->key == NULL)
+		return (a->key == b->key);
+	return (strcmp(a->key, b->key) == 0);
+}
+
+static void
+pf_free(struct sigma_set *set)
+{
+	size_t	 i;
+
+	for (i = 0; i < set->npft; i++)
+		sigma_scan_free(set->pfscan[i]);
+	free(set->pft);
+	free(set->pfscan);
+	free(set->pfbase);
+	free(set->pfscanned);
+	free(set->pffound);
+	set->pft = NULL;
+	set->pfscan = NULL;
+	set->pfbase = NULL;
+	set->pfscanned = NULL;
+	set->pffound = NULL;
+	set->npft = set->npflits = 0;
+	set->epoch = 0;
+}
+
+/* (column, id) pairs of a rule, by column */
+static int
+pf_cmp(const void *a, const void *b)
+{
+	const uint32_t	*x = a, *y = b;
+
+	if (x[0] != y[0])
+		return (x[0] < y[0] ? -1 : 1);
+	return (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/*
+ * The shared prefilter: each routed rule's literals (lits_pass()
+ * tests them one by one) go into one automaton per column, so that
+ * sigma_match() reads a column of an event once for all rules.
+ */
+static void
+pf_build(struct sigma_set *set)
+{
+	struct sigma_detect	*d;
+	struct sigma_lit	*l;
+	const struct sigma_target **nt;
+	struct sigma_scan	**ns;
+	uint32_t		*pair;
+	size_t			 i, b, j, k, t, n, c;
+
+	pf_free(set);
+	for (b = 0; b < set->nls; b++)
+		for (i = 0; i < set->nbucket[b]; i++) {
+			d = set->bucket[b][i]->det;
+			free(d->pfg);
+			free(d->pfid);
+			d->pfg = NULL;
+			d->pfid = NULL;
+			d->npfg = d->npfid = 0;
+			for (j = 0, n = 0; j < d->nlits; j++)
+				n += d->lits[j].fm->nt;
+			if (n == 0)
+				continue;
+			if ((pair = reallocarray(NULL, n, 2 *
+			    sizeof(*pair))) == NULL)
+				fatal("%s: reallocarray", __func__);
+			for (j = 0, n = 0; j < d->nlits; j++) {
+				l = &d->lits[j];
+				for (t = 0; t < l->fm->nt; t++) {
+					for (c = 0; c < set->npft; c++)
+						if (target_eq(set->pft[c],
+						    &l->fm->t[t]))
+							break;
+					if (c == set->npft) {
+						if ((nt = reallocarray(
+						    set->pft, c + 1,
+						    sizeof(*nt))) == NULL ||
+						    (ns = reallocarray(
+						    set->pfscan, c + 1,
+						    sizeof(*ns))) == NULL)
+							fatal("%s: "
+							    "reallocarray",
+							    __func__);
+						set->pft = nt;
+						set->pfscan = ns;
+						set->pft[c] = &l->fm->t[t];
+						set->pfscan[c] =
+						    sigma_scan_new();
+						set->npft++;
+					}
+					pair[2 * n] = c;
+					pair[2 * n + 1] = sigma_scan_add(
+					    set->pfscan[c], l->s, l->len);
+					n++;
+				}
+			}
+			qsort(pair, n, 2 * sizeof(*pair), pf_cmp);
+			/* the pairs become pfid (local ids for now) */
+			if ((d->pfid = reallocarray(NULL, n,
+			    sizeof(*d->pfid))) == NULL ||
+			    (d->pfg = reallocarray(NULL, n,
+			    sizeof(*d->pfg))) == NULL)
+				fatal("%s: reallocarray", __func__);
+			for (k = 0; k < n; k++) {
+				if (k > 0 && pair[2 * k] == pair[2 * k - 2] &&
+				    pair[2 * k + 1] == pair[2 * k - 1])
+					continue;
+				if (d->npfg == 0 ||
+				    d->pfg[d->npfg - 1].t != pair[2 * k]) {
+					d->pfg[d->npfg].t = pair[2 * k];
+					d->pfg[d->npfg].from = d->npfid;
+					d->npfg++;
+				}
+				d->pfid[d->npfid++] = pair[2 * k + 1];
+				d->pfg[d->npfg - 1].to = d->npfid;
+			}
+			free(pair);
+		}
+	if (set->npft == 0)
+		return;
+	if ((set->pfbase = calloc(set->npft, sizeof(*set->pfbase))) == NULL ||
+	    (set->pfscanned = calloc(set->npft,
+	    sizeof(*set->pfscanned))) == NULL)
+		fatal("%s: calloc", __func__);
+	for (c = 0; c < set->npft; c++) {
+		set->pfbase[c] = set->npflits;
+		set->npflits += sigma_scan_count(set->pfscan[c]);
+		sigma_scan_build(set->pfscan[c]);
+	}
+	if ((set->pffound = calloc(set->npflits, sizeof(*set->pffound))) ==
+	    NULL)
+		fatal("%s: calloc", __func__);
+	for (b = 0; b < set->nls; b++)
+		for (i = 0; i < set->nbucket[b]; i++) {
+			d = set->bucket[b][i]->det;
+			for (k = 0; k < d->npfg; k++)
+				for (j = d->pfg[k].from; j < d->pfg[k].to; j++)
+					d->pfid[j] += set->pfbase[d->pfg[k].t];
+		}
+}
+
+/* lits_pass() through the shared prefilter, in the current epoch. */
+static int
+pf_pass(struct sigma_set *set, const struct sigma_detect *d,
+    struct sigma_event *se)
+{
+	const struct sigma_pfg	*g;
+	const char		*p;
+	size_t			 i, j, len;
+
+	if (d->nlits == 0)
+		return (1);
+	for (i = 0; i < d->npfg; i++) {
+		g = &d->pfg[i];
+		if (set->pfscanned[g->t] != set->epoch) {
+			set->pfscanned[g->t] = set->epoch;
+			if (sigma_event_get(se, set->pft[g->t], &p, &len))
+				sigma_scan_run(set->pfscan[g->t], p, len,
+				    set->pffound + set->pfbase[g->t],
+				    set->epoch);
+		}
+		for (j = g->from; j < g->to; j++)
+			if (set->pffound[d->pfid[j]] == set->epoch)
+				return (1);
+	}
+	return (0);
+}
+
 /* The set. */
 
 struct sigma_set *
@@ -3235,6 +3445,7 @@ sigma_set_compile(struct sigma_set *set)
 		set->bucket[idx] = (struct sigma_rule **)b;
 		set->bucket[idx][set->nbucket[idx]++] = r;
 	}
+	pf_build(set);
 	set->compiled = 1;
 	return ((int)loaded);
 }
@@ -3265,6 +3476,7 @@ sigma_set_free(struct sigma_set *set)
 		free(set->bucket[i]);
 	free(set->bucket);
 	free(set->nbucket);
+	pf_free(set);
 	free(set);
 }
 
@@ -3544,9 +3756,6 @@ detect_eval(const struct sigma_detect *d, struct sigma_event *se,
 int
 sigma_rule_match(struct sigma_rule *r, struct sigma_event *se)
 {
-	struct timespec	 t0, t1;
-	int		 rv, filtered;
-
 	if (r->state != SIGMA_LOADED || r->det == NULL ||
 	    r->kind != SIGMA_DETECTION)
 		return (0);
@@ -3554,6 +3763,16 @@ sigma_rule_match(struct sigma_rule *r, struct sigma_event *se)
 		r->stats.prefiltered++;
 		return (0);
 	}
+	return (rule_eval(r, se));
+}
+
+/* The full evaluation of a rule past the prefilter; counts. */
+static int
+rule_eval(struct sigma_rule *r, struct sigma_event *se)
+{
+	struct timespec	 t0, t1;
+	int		 rv, filtered;
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rv = detect_eval(r->det, se, NULL, &filtered);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -3579,6 +3798,15 @@ sigma_match(struct sigma_set *set, struct sigma_event *se,
 
 	if (!set->compiled)
 		sigma_set_compile(set);
+	if (++set->epoch == 0) {
+		if (set->npflits > 0)
+			memset(set->pffound, 0, set->npflits *
+			    sizeof(*set->pffound));
+		if (set->npft > 0)
+			memset(set->pfscanned, 0, set->npft *
+			    sizeof(*set->pfscanned));
+		set->epoch = 1;
+	}
 	for (i = 0; i < set->nls; i++) {
 		if (set->nbucket[i] == 0)
 			continue;
@@ -3587,7 +3815,12 @@ sigma_match(struct sigma_set *set, struct sigma_event *se,
 			continue;
 		for (j = 0; j < set->nbucket[i]; j++) {
 			r = set->bucket[i][j];
-			if (sigma_rule_match(r, se)) {
+			/* loaded detection rules only (the index) */
+			if (!pf_pass(set, r->det, se)) {
+				r->stats.prefiltered++;
+				continue;
+			}
+			if (rule_eval(r, se)) {
 				hits++;
 				if (hit != NULL)
 					hit(r, arg);

@@ -370,6 +370,21 @@ void		 sigma_target_free(struct sigma_target *);
 const char	*sigma_event_lower(struct sigma_event *,
 		    const struct sigma_target *, const char *, size_t);
 
+/*
+ * sigma_scan.c, internal: many lower-case literals found in one pass
+ * over a value, ASCII case ignored.  run() sets found[id] = epoch for
+ * each literal id present.
+ */
+struct sigma_scan;
+struct sigma_scan *sigma_scan_new(void);
+uint32_t	 sigma_scan_add(struct sigma_scan *, const uint8_t *, size_t);
+void		 sigma_scan_build(struct sigma_scan *);
+size_t		 sigma_scan_count(const struct sigma_scan *);
+size_t		 sigma_scan_size(const struct sigma_scan *);
+void		 sigma_scan_run(const struct sigma_scan *, const char *,
+		    size_t, uint32_t *, uint32_t);
+void		 sigma_scan_free(struct sigma_scan *);
+
 /* Internal: a small YAML tree (sigma.c), shared with sigma_map.c. */
 enum sigma_ytype {
 	SIGMA_Y_SCALAR,
