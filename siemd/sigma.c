@@ -110,6 +110,10 @@ struct sigma_value {
 	/* V_RE */
 	pcre2_code		*re;
 	pcre2_match_data	*md;
+	uint8_t			**rlit;		/* one is in every match */
+	size_t			*rlitlen;
+	size_t			 nrlit;
+	size_t			 rlitmin;
 	/* V_CMP */
 	enum cmp_op		 op;
 	double			 num;
@@ -313,6 +317,8 @@ static void	 corr_free(struct sigma_corr *);
 static void	 ext_free(struct sigma_ext *);
 static int	 rule_ext(struct compile *, const struct sigma_ynode *);
 static void	 detect_lits(struct sigma_detect *);
+static void	 re_lits(struct sigma_value *, const char *, size_t, int);
+static size_t	 value_score(const struct sigma_value *);
 static unsigned int search_score(void *, size_t);
 static unsigned int fm_score(struct sigma_fm *);
 static int	 lits_pass(const struct sigma_detect *, struct sigma_event *);
@@ -1548,11 +1554,17 @@ time_part(const struct sigma_target *t, struct sigma_event *se,
 static void
 value_free(struct sigma_value *v)
 {
+	size_t	 i;
+
 	free(v->text);
 	free(v->lit);
 	free(v->tb);
 	free(v->tk);
 	free(v->best);
+	for (i = 0; i < v->nrlit; i++)
+		free(v->rlit[i]);
+	free(v->rlit);
+	free(v->rlitlen);
 	if (v->md != NULL)
 		pcre2_match_data_free(v->md);
 	if (v->re != NULL)
@@ -1887,6 +1899,7 @@ fm_values(struct compile *cc, struct sigma_fm *fm, const enum sigma_mod *mods,
 			if ((v->md = pcre2_match_data_create_from_pattern(
 			    v->re, NULL)) == NULL)
 				fatalx("%s: pcre2_match_data", __func__);
+			re_lits(v, n->s, n->len, opts & PCRE2_CASELESS);
 			continue;
 		}
 		if (cidr) {
@@ -2884,20 +2897,20 @@ fm_score(struct sigma_fm *fm)
 	    fm->nv > SIGMA_MAX_FMLITS)
 		return (0);
 	for (i = 0; i < fm->nv; i++)
-		if (fm->v[i].kind != V_PAT || fm->v[i].bestlen == 0)
+		if (value_score(&fm->v[i]) == 0)
 			return (0);
 	if (!fm->all) {
 		for (i = 0; i < fm->nv; i++)
-			if (fm->v[i].bestlen < sc)
-				sc = fm->v[i].bestlen;
+			if (value_score(&fm->v[i]) < sc)
+				sc = value_score(&fm->v[i]);
 		return (sc);
 	}
 	/* all: one group's literals are enough; take the best group */
 	for (g = 0, sc = 0; g < fm->ngroups; g++) {
 		for (i = fm->gstart[g], gs = UINT32_MAX;
 		    i < fm->gstart[g + 1]; i++)
-			if (fm->v[i].bestlen < gs)
-				gs = fm->v[i].bestlen;
+			if (value_score(&fm->v[i]) < gs)
+				gs = value_score(&fm->v[i]);
 		if (fm->gstart[g] < fm->gstart[g + 1] && gs > sc) {
 			sc = gs;
 			best = g;
@@ -2934,16 +2947,17 @@ search_score(void *arg, size_t i)
 static void
 lits_add(struct sigma_detect *d, struct sigma_fm *fm, size_t *cap)
 {
-	size_t		 i, g, from = 0, to = fm->nv;
+	size_t		 i, g, k, from = 0, to = fm->nv;
 	unsigned int	 gs, sc = 0;
 	struct sigma_lit *l;
+	const struct sigma_value *v;
 
 	if (fm->all) {
 		for (g = 0; g < fm->ngroups; g++) {
 			for (i = fm->gstart[g], gs = UINT32_MAX;
 			    i < fm->gstart[g + 1]; i++)
-				if (fm->v[i].bestlen < gs)
-					gs = fm->v[i].bestlen;
+				if (value_score(&fm->v[i]) < gs)
+					gs = value_score(&fm->v[i]);
 			if (fm->gstart[g] < fm->gstart[g + 1] && gs > sc) {
 				sc = gs;
 				from = fm->gstart[g];
@@ -2952,16 +2966,53 @@ lits_add(struct sigma_detect *d, struct sigma_fm *fm, size_t *cap)
 		}
 	}
 	for (i = from; i < to; i++) {
-		if (d->nlits == *cap) {
-			*cap = *cap ? *cap * 2 : 16;
-			if ((l = reallocarray(d->lits, *cap,
-			    sizeof(*l))) == NULL)
-				fatal("%s: reallocarray", __func__);
-			d->lits = l;
+		v = &fm->v[i];
+		for (k = 0; k < (v->kind == V_RE ? v->nrlit : 1); k++) {
+			if (d->nlits == *cap) {
+				*cap = *cap ? *cap * 2 : 16;
+				if ((l = reallocarray(d->lits, *cap,
+				    sizeof(*l))) == NULL)
+					fatal("%s: reallocarray", __func__);
+				d->lits = l;
+			}
+			d->lits[d->nlits].fm = fm;
+			d->lits[d->nlits].s = v->kind == V_RE ? v->rlit[k] :
+			    v->best;
+			d->lits[d->nlits++].len = v->kind == V_RE ?
+			    v->rlitlen[k] : v->bestlen;
 		}
-		d->lits[d->nlits].fm = fm;
-		d->lits[d->nlits].s = fm->v[i].best;
-		d->lits[d->nlits++].len = fm->v[i].bestlen;
+	}
+}
+
+/* How long the value's shortest prefilter literal is; 0: none. */
+static size_t
+value_score(const struct sigma_value *v)
+{
+	if (v->kind == V_PAT)
+		return (v->bestlen);
+	if (v->kind == V_RE)
+		return (v->rlitmin);
+	return (0);
+}
+
+/* The literals one of which every match of a regular expression has. */
+static void
+re_lits(struct sigma_value *v, const char *re, size_t len, int caseless)
+{
+	uint8_t	*lit[SIGMA_RE_MAX_LITS];
+	size_t	 llen[SIGMA_RE_MAX_LITS], i;
+
+	if ((v->nrlit = sigma_re_lits(re, len, caseless, lit, llen)) == 0)
+		return;
+	if ((v->rlit = calloc(v->nrlit, sizeof(*v->rlit))) == NULL ||
+	    (v->rlitlen = calloc(v->nrlit, sizeof(*v->rlitlen))) == NULL)
+		fatal("%s: calloc", __func__);
+	v->rlitmin = SIZE_MAX;
+	for (i = 0; i < v->nrlit; i++) {
+		v->rlit[i] = lit[i];
+		v->rlitlen[i] = llen[i];
+		if (llen[i] < v->rlitmin)
+			v->rlitmin = llen[i];
 	}
 }
 
@@ -2995,7 +3046,12 @@ detect_lits(struct sigma_detect *d)
 	for (i = 0; i < nreq; i++)
 		for (j = 0; j < d->s[req[i]].ng; j++) {
 			fm = group_best(&d->s[req[i]].g[j], &gs);
-			total += fm->all ? 1 : fm->nv;
+			if (fm->all)
+				total++;
+			else
+				for (k = 0; k < fm->nv; k++)
+					total += fm->v[k].kind == V_RE ?
+					    fm->v[k].nrlit : 1;
 		}
 	if (nreq == 0 || total > SIGMA_MAX_LITS)
 		return;

@@ -245,3 +245,427 @@ sigma_scan_size(const struct sigma_scan *sc)
 	return (sc->nstates * (sc->nclass * sizeof(*sc->next) +
 	    sizeof(*sc->own) + sizeof(*sc->fail) + sizeof(*sc->out)));
 }
+
+/*
+ * Literals a regular expression needs: a set one of which every match
+ * contains (ASCII case ignored), for the prefilter.  The pattern is
+ * read conservatively: only plain characters, escaped punctuation,
+ * groups, alternatives, classes and quantifiers are understood;
+ * anything else (back-references, \Q, verbs, extended mode ...) and
+ * there are no literals.  Under PCRE2's caseless UTF mode k and s also
+ * match U+212A and U+017F, so they end a literal there.
+ */
+
+#define RE_MAX_DEPTH	16
+#define RE_MAX_SET	SIGMA_RE_MAX_LITS
+
+struct re_set {
+	char			*s[RE_MAX_SET];
+	size_t			 len[RE_MAX_SET];
+	size_t			 n;
+};
+
+struct re_ctx {
+	const char		*p;
+	size_t			 i, n;
+	int			 caseless;
+	int			 giveup;
+};
+
+static void	 re_set_clear(struct re_set *);
+static void	 re_set_take(struct re_set *, struct re_set *);
+static size_t	 re_set_min(const struct re_set *);
+static void	 re_alt(struct re_ctx *, struct re_set *, int);
+static void	 re_seq(struct re_ctx *, struct re_set *, int);
+static int	 re_quant(struct re_ctx *, size_t *);
+static void	 re_class(struct re_ctx *);
+static void	 re_better(struct re_set *, struct re_set *);
+
+static void
+re_set_clear(struct re_set *rs)
+{
+	size_t	 i;
+
+	for (i = 0; i < rs->n; i++)
+		free(rs->s[i]);
+	rs->n = 0;
+}
+
+static void
+re_set_take(struct re_set *to, struct re_set *from)
+{
+	re_set_clear(to);
+	*to = *from;
+	from->n = 0;
+}
+
+static size_t
+re_set_min(const struct re_set *rs)
+{
+	size_t	 i, m = SIZE_MAX;
+
+	for (i = 0; i < rs->n; i++)
+		if (rs->len[i] < m)
+			m = rs->len[i];
+	return (rs->n ? m : 0);
+}
+
+/* cand replaces best when its shortest literal is longer; cand emptied */
+static void
+re_better(struct re_set *best, struct re_set *cand)
+{
+	size_t	 cm = re_set_min(cand), bm = re_set_min(best);
+
+	if (cand->n > 0 && (best->n == 0 || cm > bm ||
+	    (cm == bm && cand->n < best->n)))
+		re_set_take(best, cand);
+	else
+		re_set_clear(cand);
+}
+
+/*
+ * A quantifier after an atom, consumed: 1 and its minimum, 0 when
+ * there is none.
+ */
+static int
+re_quant(struct re_ctx *c, size_t *min)
+{
+	size_t	 j, m = 0;
+	int	 digits = 0, comma = 0;
+
+	if (c->i >= c->n)
+		return (0);
+	switch (c->p[c->i]) {
+	case '?':
+	case '*':
+		*min = 0;
+		break;
+	case '+':
+		*min = 1;
+		break;
+	case '{':
+		for (j = c->i + 1; j < c->n && c->p[j] != '}'; j++) {
+			if (c->p[j] == ',' && !comma)
+				comma = 1;
+			else if (c->p[j] >= '0' && c->p[j] <= '9') {
+				if (!comma && m < 100000)
+					m = m * 10 + (c->p[j] - '0');
+				digits = 1;
+			} else
+				return (0);	/* a literal '{' */
+		}
+		if (j >= c->n || !digits)
+			return (0);
+		c->i = j + 1;
+		*min = m;
+		goto lazy;
+	default:
+		return (0);
+	}
+	c->i++;
+ lazy:
+	if (c->i < c->n && (c->p[c->i] == '?' || c->p[c->i] == '+'))
+		c->i++;
+	return (1);
+}
+
+/* Past a character class; c->i at its '['. */
+static void
+re_class(struct re_ctx *c)
+{
+	c->i++;
+	if (c->i < c->n && c->p[c->i] == '^')
+		c->i++;
+	if (c->i < c->n && c->p[c->i] == ']')
+		c->i++;
+	while (c->i < c->n && c->p[c->i] != ']') {
+		if (c->p[c->i] == '\\') {
+			c->i += 2;
+			continue;
+		}
+		if (c->p[c->i] == '[' && c->i + 1 < c->n &&
+		    c->p[c->i + 1] == ':') {
+			/* [:alpha:] */
+			c->i += 2;
+			while (c->i + 1 < c->n && !(c->p[c->i] == ':' &&
+			    c->p[c->i + 1] == ']'))
+				c->i++;
+			c->i += 2;
+			continue;
+		}
+		c->i++;
+	}
+	if (c->i >= c->n)
+		c->giveup = 1;
+	else
+		c->i++;
+}
+
+/* Alternatives up to ')' or the end: the union of their sets. */
+static void
+re_alt(struct re_ctx *c, struct re_set *out, int depth)
+{
+	struct re_set	 br;
+	size_t		 i;
+	int		 none = 0;
+
+	memset(&br, 0, sizeof(br));
+	out->n = 0;
+	if (depth > RE_MAX_DEPTH) {
+		c->giveup = 1;
+		return;
+	}
+	for (;;) {
+		re_seq(c, &br, depth);
+		if (c->giveup) {
+			re_set_clear(&br);
+			break;
+		}
+		if (br.n == 0 || out->n + br.n > RE_MAX_SET)
+			none = 1;
+		for (i = 0; i < br.n && !none; i++) {
+			out->s[out->n] = br.s[i];
+			out->len[out->n++] = br.len[i];
+		}
+		if (none)
+			re_set_clear(&br);
+		br.n = 0;
+		if (c->i < c->n && c->p[c->i] == '|') {
+			c->i++;
+			continue;
+		}
+		break;
+	}
+	if (none || c->giveup)
+		re_set_clear(out);
+}
+
+/* One alternative: the best of its runs of literal characters and groups. */
+static void
+re_seq(struct re_ctx *c, struct re_set *best, int depth)
+{
+	struct re_set	 cand, in;
+	char		 run[SIGMA_RE_MAX_LIT];
+	size_t		 rn = 0, min, j;
+	int		 lit, ch, look;
+
+	memset(&cand, 0, sizeof(cand));
+	memset(&in, 0, sizeof(in));
+	best->n = 0;
+#define RUN_END() do {							\
+	if (rn > 0) {							\
+		if ((cand.s[0] = malloc(rn)) == NULL)			\
+			fatal("%s: malloc", __func__);			\
+		memcpy(cand.s[0], run, rn);				\
+		cand.len[0] = rn;					\
+		cand.n = 1;						\
+		re_better(best, &cand);					\
+		rn = 0;							\
+	}								\
+} while (0)
+	while (c->i < c->n && !c->giveup) {
+		ch = (unsigned char)c->p[c->i];
+		if (ch == '|' || ch == ')')
+			break;
+		lit = -1;
+		switch (ch) {
+		case '(':
+			RUN_END();
+			c->i++;
+			look = 0;
+			if (c->i < c->n && c->p[c->i] == '*') {
+				c->giveup = 1;	/* (*VERB) */
+				break;
+			}
+			if (c->i < c->n && c->p[c->i] == '?') {
+				c->i++;
+				if (c->i >= c->n) {
+					c->giveup = 1;
+					break;
+				}
+				ch = (unsigned char)c->p[c->i];
+				if (ch == ':' || ch == '>')
+					c->i++;
+				else if (ch == '=' || ch == '!') {
+					c->i++;
+					look = 1;
+				} else if (ch == '<' && c->i + 1 < c->n &&
+				    (c->p[c->i + 1] == '=' ||
+				    c->p[c->i + 1] == '!')) {
+					c->i += 2;
+					look = 1;
+				} else if (ch == '<' || ch == '\'' ||
+				    (ch == 'P' && c->i + 1 < c->n &&
+				    c->p[c->i + 1] == '<')) {
+					/* a named group */
+					for (j = c->i + 1; j < c->n &&
+					    (isalnum((unsigned char)c->p[j]) ||
+					    c->p[j] == '_' || c->p[j] == '<');
+					    j++)
+						;
+					if (j >= c->n || (c->p[j] != '>' &&
+					    c->p[j] != '\'')) {
+						c->giveup = 1;
+						break;
+					}
+					c->i = j + 1;
+				} else {
+					/* flags: (?i) (?ims:...) only */
+					for (j = c->i; j < c->n &&
+					    strchr("ims-", c->p[j]) != NULL &&
+					    c->p[j] != '\0'; j++)
+						;
+					if (j == c->i || j >= c->n ||
+					    (c->p[j] != ')' &&
+					    c->p[j] != ':')) {
+						c->giveup = 1;
+						break;
+					}
+					c->caseless = 1;
+					c->i = j + 1;
+					if (c->p[j] == ')')
+						break;
+				}
+			}
+			re_alt(c, &in, depth + 1);
+			if (c->giveup || c->i >= c->n || c->p[c->i] != ')') {
+				c->giveup = 1;
+				re_set_clear(&in);
+				break;
+			}
+			c->i++;
+			if (look) {
+				re_set_clear(&in);
+				break;
+			}
+			if (re_quant(c, &min) && min == 0)
+				re_set_clear(&in);
+			re_better(best, &in);
+			break;
+		case '[':
+			RUN_END();
+			re_class(c);
+			(void)re_quant(c, &min);
+			break;
+		case '^':
+		case '$':
+			RUN_END();
+			c->i++;
+			break;
+		case '\\':
+			if (c->i + 1 >= c->n) {
+				c->giveup = 1;
+				break;
+			}
+			ch = (unsigned char)c->p[c->i + 1];
+			c->i += 2;
+			if (ch < 0x80 && !isalnum(ch)) {
+				lit = ch;
+				break;
+			}
+			RUN_END();
+			if (strchr("dDwWsShHvVRX", ch) != NULL ||
+			    strchr("bBAzZGK", ch) != NULL)
+				;
+			else if (ch == 'x' || ch == 'p' || ch == 'P') {
+				if (c->i < c->n && c->p[c->i] == '{') {
+					while (c->i < c->n &&
+					    c->p[c->i] != '}')
+						c->i++;
+					if (c->i >= c->n)
+						c->giveup = 1;
+					c->i++;
+				} else if (ch == 'x') {
+					for (j = 0; j < 2 && c->i < c->n &&
+					    isxdigit((unsigned char)
+					    c->p[c->i]); j++)
+						c->i++;
+				} else
+					c->i++;
+			} else
+				c->giveup = 1;
+			(void)re_quant(c, &min);
+			break;
+		case '.':
+			RUN_END();
+			c->i++;
+			(void)re_quant(c, &min);
+			break;
+		case '*':
+		case '+':
+		case '?':
+		case '{':
+			c->giveup = 1;
+			break;
+		default:
+			if (ch >= 0x80) {
+				/* one UTF-8 character, not a literal */
+				RUN_END();
+				c->i++;
+				while (c->i < c->n &&
+				    ((unsigned char)c->p[c->i] & 0xc0) == 0x80)
+					c->i++;
+				(void)re_quant(c, &min);
+				break;
+			}
+			c->i++;
+			lit = ch;
+			break;
+		}
+		if (lit == -1)
+			continue;
+		if (c->caseless && strchr("kKsS", lit) != NULL) {
+			RUN_END();
+			(void)re_quant(c, &min);
+			continue;
+		}
+		if (re_quant(c, &min)) {
+			if (min > 0 && rn < sizeof(run))
+				run[rn++] = (char)tolower(lit);
+			RUN_END();
+			continue;
+		}
+		if (rn == sizeof(run))
+			RUN_END();
+		run[rn++] = (char)tolower(lit);
+	}
+	RUN_END();
+#undef RUN_END
+	if (c->giveup)
+		re_set_clear(best);
+}
+
+/*
+ * The literals of pattern re (caseless: compiled with PCRE2_CASELESS),
+ * lower case, in lits/lens (at most SIGMA_RE_MAX_LITS, allocated);
+ * their number, 0 when none is required.
+ */
+size_t
+sigma_re_lits(const char *re, size_t len, int caseless, uint8_t **lits,
+    size_t *lens)
+{
+	struct re_ctx	 c;
+	struct re_set	 rs;
+	size_t		 i;
+
+	memset(&c, 0, sizeof(c));
+	c.p = re;
+	c.n = len;
+	c.caseless = caseless;
+	/* inline flags anywhere: caseless for all of it */
+	for (i = 0; i + 2 < len; i++)
+		if (re[i] == '(' && re[i + 1] == '?' &&
+		    strchr("ims-", re[i + 2]) != NULL && re[i + 2] != '\0')
+			c.caseless = 1;
+	memset(&rs, 0, sizeof(rs));
+	re_alt(&c, &rs, 0);
+	if (c.giveup || c.i != c.n) {
+		re_set_clear(&rs);
+		return (0);
+	}
+	for (i = 0; i < rs.n; i++) {
+		lits[i] = (uint8_t *)rs.s[i];
+		lens[i] = rs.len[i];
+	}
+	return (rs.n);
+}
