@@ -3237,7 +3237,15 @@ pf_build(struct sigma_set *set)
 	for (c = 0; c < set->npft; c++) {
 		set->pfbase[c] = set->npflits;
 		set->npflits += sigma_scan_count(set->pfscan[c]);
-		sigma_scan_build(set->pfscan[c]);
+		/* keywords give message and raw the same literals: share */
+		for (k = 0; k < c; k++)
+			if (sigma_scan_same(set->pfscan[k], set->pfscan[c])) {
+				sigma_scan_free(set->pfscan[c]);
+				set->pfscan[c] = sigma_scan_ref(set->pfscan[k]);
+				break;
+			}
+		if (k == c)
+			sigma_scan_build(set->pfscan[c]);
 	}
 	if ((set->pffound = calloc(set->npflits, sizeof(*set->pffound))) ==
 	    NULL)

@@ -384,6 +384,9 @@ size_t		 sigma_scan_size(const struct sigma_scan *);
 void		 sigma_scan_run(const struct sigma_scan *, const char *,
 		    size_t, uint32_t *, uint32_t);
 void		 sigma_scan_free(struct sigma_scan *);
+int		 sigma_scan_same(const struct sigma_scan *,
+		    const struct sigma_scan *);
+struct sigma_scan *sigma_scan_ref(struct sigma_scan *);
 #define SIGMA_RE_MAX_LITS	32	/* literals of a regular expression */
 #define SIGMA_RE_MAX_LIT	64	/* bytes of one */
 size_t		 sigma_re_lits(const char *, size_t, int, uint8_t **,

@@ -23,6 +23,8 @@
 #include "sigma.h"
 
 #define SCAN_HASH_MIN	64
+#define SCAN_OUT32	0x80000000U	/* in next: the state has output */
+#define SCAN_OUT16	0x8000U
 
 struct scan_lit {
 	uint8_t			*s;
@@ -41,12 +43,14 @@ struct sigma_scan {
 	uint8_t			 map[256];	/* byte to class */
 	size_t			 nclass;
 	uint32_t		*next;		/* state * nclass + class */
+	uint16_t		*next16;	/* the same, when it fits */
 	int32_t			*own;		/* literal ending here, or -1 */
 	uint32_t		*fail;
 	uint32_t		*out;		/* first state with output on
 						   the fail chain, 0: none */
 	size_t			 nstates;
 	int			 built;
+	int			 refs;
 };
 
 static uint32_t	 lit_hash(const uint8_t *, size_t);
@@ -59,7 +63,31 @@ sigma_scan_new(void)
 
 	if ((sc = calloc(1, sizeof(*sc))) == NULL)
 		fatal("%s: calloc", __func__);
+	sc->refs = 1;
 	return (sc);
+}
+
+/* One more user of sc; sigma_scan_free() drops one. */
+struct sigma_scan *
+sigma_scan_ref(struct sigma_scan *sc)
+{
+	sc->refs++;
+	return (sc);
+}
+
+/* Whether a and b hold the same literals with the same ids. */
+int
+sigma_scan_same(const struct sigma_scan *a, const struct sigma_scan *b)
+{
+	size_t	 i;
+
+	if (a->nlit != b->nlit)
+		return (0);
+	for (i = 0; i < a->nlit; i++)
+		if (a->lit[i].len != b->lit[i].len ||
+		    memcmp(a->lit[i].s, b->lit[i].s, a->lit[i].len) != 0)
+			return (0);
+	return (1);
 }
 
 void
@@ -67,13 +95,14 @@ sigma_scan_free(struct sigma_scan *sc)
 {
 	size_t	 i;
 
-	if (sc == NULL)
+	if (sc == NULL || --sc->refs > 0)
 		return;
 	for (i = 0; i < sc->nlit; i++)
 		free(sc->lit[i].s);
 	free(sc->lit);
 	free(sc->hash);
 	free(sc->next);
+	free(sc->next16);
 	free(sc->own);
 	free(sc->fail);
 	free(sc->out);
@@ -159,7 +188,7 @@ sigma_scan_build(struct sigma_scan *sc)
 {
 	uint8_t		 cls[256];
 	uint32_t	*queue, s, t, f;
-	size_t		 i, j, c, max, head = 0, tail = 0;
+	size_t		 i, j, c, n, max, head = 0, tail = 0;
 
 	memset(cls, 0, sizeof(cls));
 	sc->nclass = 1;
@@ -212,9 +241,28 @@ sigma_scan_build(struct sigma_scan *sc)
 		}
 	}
 	free(queue);
-	/* the trie was sized for no shared prefix at all */
-	if ((sc->next = reallocarray(sc->next, sc->nstates * sc->nclass,
+	/*
+	 * The scan follows next[] only, so each entry says whether its
+	 * state has output; a table of 16-bit entries when that fits,
+	 * since it is read once a byte and the smaller, the more of it
+	 * stays in cache.
+	 */
+	n = sc->nstates * sc->nclass;
+	for (i = 0; i < n; i++)
+		if (sc->out[sc->next[i]] != 0)
+			sc->next[i] |= SCAN_OUT32;
+	if (sc->nstates < SCAN_OUT16) {
+		if ((sc->next16 = reallocarray(NULL, n,
+		    sizeof(*sc->next16))) == NULL)
+			fatal("%s: reallocarray", __func__);
+		for (i = 0; i < n; i++)
+			sc->next16[i] = (sc->next[i] & ~SCAN_OUT32) |
+			    (sc->next[i] & SCAN_OUT32 ? SCAN_OUT16 : 0);
+		free(sc->next);
+		sc->next = NULL;
+	} else if ((sc->next = reallocarray(sc->next, n,
 	    sizeof(*sc->next))) == NULL)
+		/* the trie was sized for no shared prefix at all */
 		fatal("%s: reallocarray", __func__);
 	sc->built = 1;
 }
@@ -224,15 +272,28 @@ void
 sigma_scan_run(const struct sigma_scan *sc, const char *p, size_t len,
     uint32_t *found, uint32_t epoch)
 {
-	const uint32_t	*next = sc->next;
 	const uint8_t	*map = sc->map;
 	size_t		 i, nclass = sc->nclass;
 	uint32_t	 s = 0, u;
 
 	if (!sc->built || sc->nlit == 0)
 		return;
+	if (sc->next16 != NULL) {
+		for (i = 0; i < len; i++) {
+			s = sc->next16[s * nclass + map[(uint8_t)p[i]]];
+			if (!(s & SCAN_OUT16))
+				continue;
+			s &= ~SCAN_OUT16;
+			for (u = sc->out[s]; u != 0; u = sc->out[sc->fail[u]])
+				found[sc->own[u]] = epoch;
+		}
+		return;
+	}
 	for (i = 0; i < len; i++) {
-		s = next[s * nclass + map[(uint8_t)p[i]]];
+		s = sc->next[s * nclass + map[(uint8_t)p[i]]];
+		if (!(s & SCAN_OUT32))
+			continue;
+		s &= ~SCAN_OUT32;
 		for (u = sc->out[s]; u != 0; u = sc->out[sc->fail[u]])
 			found[sc->own[u]] = epoch;
 	}
@@ -242,7 +303,8 @@ sigma_scan_run(const struct sigma_scan *sc, const char *p, size_t len,
 size_t
 sigma_scan_size(const struct sigma_scan *sc)
 {
-	return (sc->nstates * (sc->nclass * sizeof(*sc->next) +
+	return (sc->nstates * (sc->nclass * (sc->next16 != NULL ?
+	    sizeof(*sc->next16) : sizeof(*sc->next)) +
 	    sizeof(*sc->own) + sizeof(*sc->fail) + sizeof(*sc->out)));
 }
 
