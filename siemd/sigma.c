@@ -176,7 +176,7 @@ struct sigma_detect {
 	struct sigma_cond	*cond;
 	struct sigma_lit	*lits;
 	size_t			 nlits;
-	struct sigma_pfg	*pfg;		/* lits in the set's prefilter */
+	struct sigma_pfg	*pfg;		/* lits in the set prefilter */
 	size_t			 npfg;
 	uint32_t		*pfid;
 	size_t			 npfid;

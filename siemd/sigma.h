@@ -76,6 +76,9 @@
  * predicate is evaluated once per event, then only its rules run),
  * and a rule whose condition requires one of a set of literals
  * (field, substring) is evaluated only when one of them is present.
+ * The literals of all routed rules are found in one pass per column
+ * (sigma_scan.c); a regular expression gives the literals one of which
+ * its every match contains, when its pattern is simple enough to tell.
  * Per-rule counters: evaluated, prefiltered out, matched, time.
  *
  * Correlation documents (correlation:) are parsed into struct
