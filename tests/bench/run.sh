@@ -86,11 +86,15 @@ newest_part() {
 	    partitions ORDER BY seq DESC LIMIT 1" 2>/dev/null
 }
 
+# The highest id stored; a partition just started is empty, so the one
+# before it ends at its first id - 1.
 maxid() {
-	_f=$(newest_part)
+	_p=$(sqlite3 -cmd '.timeout 5000' "$D/db/siem.db" "SELECT file || '|'
+	    || first_id FROM partitions ORDER BY seq DESC LIMIT 1" 2>/dev/null)
 	_m=
-	[ -n "$_f" ] && _m=$(sqlite3 -cmd '.timeout 5000' "$D/db/$_f" \
-	    "SELECT coalesce(max(id), 0) FROM events" 2>/dev/null)
+	[ -n "$_p" ] && _m=$(sqlite3 -cmd '.timeout 5000' \
+	    "$D/db/${_p%%|*}" "SELECT coalesce(max(id), ${_p#*|} - 1)
+	    FROM events" 2>/dev/null)
 	case "$_m" in
 	''|*[!0-9]*)	echo 0 ;;
 	*)		echo "$_m" ;;
