@@ -108,8 +108,24 @@ enum query_stmt {
 	QS_TOP_APPS,
 	QS_TIMELINE,
 	QS_TS_RANGE,
+	/* the same answers from rollup_value (partition version 2) */
+	QS_APPS_R,
+	QS_TYPES_R,
+	QS_TYPES_APP_R,
+	QS_HOSTS_R,
+	QS_HOST_R,
+	QS_HOST_TYPES_R,
+	QS_TOP_APPS_R,
 	QS_MAX
 };
+
+/* Severity counts of rollup_value rows, in the order of severity_names. */
+#define SEV_SUMS \
+	" sum(CASE severity WHEN 0 THEN count ELSE 0 END)," \
+	" sum(CASE severity WHEN 1 THEN count ELSE 0 END)," \
+	" sum(CASE severity WHEN 2 THEN count ELSE 0 END)," \
+	" sum(CASE severity WHEN 3 THEN count ELSE 0 END)," \
+	" sum(CASE severity WHEN 4 THEN count ELSE 0 END)"
 
 static const char *query_sql[QS_MAX] = {
 	[QS_EVENT] = "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?1",
@@ -141,7 +157,8 @@ static const char *query_sql[QS_MAX] = {
 	[QS_HOST_RECENT] =
 	    "SELECT " EVENT_COLUMNS " FROM events WHERE host = ?1"
 	    " ORDER BY id DESC LIMIT ?2",
-	[QS_COUNT] = "SELECT count(*) FROM events",
+	/* every stored event is counted in its minute */
+	[QS_COUNT] = "SELECT coalesce(sum(count), 0) FROM rollup_minute",
 	[QS_NEWEST] =
 	    "SELECT id, ts, received_at FROM events ORDER BY id DESC LIMIT 1",
 	[QS_ROLLUP_SEVERITY] =
@@ -154,6 +171,43 @@ static const char *query_sql[QS_MAX] = {
 	    "SELECT minute, severity, count FROM rollup_minute"
 	    " WHERE minute >= ?1 AND minute < ?2",
 	[QS_TS_RANGE] = "SELECT min(ts), max(ts) FROM events",
+	/* field codes: ROLLUP_* in siemd.h */
+	[QS_APPS_R] =
+	    "SELECT value, sum(count), min(first_ts), max(last_ts)"
+	    " FROM rollup_value WHERE field = 1 GROUP BY value",
+	[QS_TYPES_R] =
+	    "SELECT value, sum(count), min(first_ts), max(last_ts)"
+	    " FROM rollup_value WHERE field = 2 GROUP BY value",
+	[QS_TYPES_APP_R] =
+	    "SELECT value, sum(count), min(first_ts), max(last_ts)"
+	    " FROM rollup_value WHERE field = 2 AND value2 = ?1"
+	    " GROUP BY value",
+	[QS_HOSTS_R] =
+	    "SELECT value, min(first_ts), max(last_ts), sum(count)," SEV_SUMS
+	    " FROM rollup_value WHERE field = 0 GROUP BY value ORDER BY value"
+	    " LIMIT ?1",
+	[QS_HOST_R] =
+	    "SELECT value, min(first_ts), max(last_ts), sum(count)," SEV_SUMS
+	    " FROM rollup_value WHERE field = 0 AND value = ?1"
+	    " GROUP BY value",
+	[QS_HOST_TYPES_R] =
+	    "SELECT value, sum(count) FROM rollup_value WHERE field = 3"
+	    " AND value2 = ?1 GROUP BY value",
+	/* by the hour: the events of the hour "since" falls in count */
+	[QS_TOP_APPS_R] =
+	    "SELECT value, sum(count) FROM rollup_value WHERE field = 4"
+	    " AND bucket >= ?1 / 3600000000 GROUP BY value",
+};
+
+/* The statement that answers n on a partition with rollup_value. */
+static const enum query_stmt rollup_alt[QS_MAX] = {
+	[QS_APPS] = QS_APPS_R,
+	[QS_TYPES] = QS_TYPES_R,
+	[QS_TYPES_APP] = QS_TYPES_APP_R,
+	[QS_HOSTS] = QS_HOSTS_R,
+	[QS_HOST] = QS_HOST_R,
+	[QS_HOST_TYPES] = QS_HOST_TYPES_R,
+	[QS_TOP_APPS] = QS_TOP_APPS_R,
 };
 
 /*
@@ -229,6 +283,7 @@ struct qpart {
 	int64_t			 used;		/* for closing the idle */
 	int64_t			 min_ts;	/* sealed: bounds of ts */
 	int64_t			 max_ts;
+	int			 version;	/* -1 until known */
 	json_t			*cache;		/* sealed: key -> rows */
 };
 
@@ -1091,6 +1146,7 @@ parts_refresh(void)
 		p->last_id = p->sealed ? sqlite3_column_int64(s, 3) :
 		    INT64_MAX;
 		p->min_ts = p->max_ts = -1;
+		p->version = -1;
 		while (j < q.nparts && q.parts[j].seq < p->seq)
 			j++;
 		o = j < q.nparts ? &q.parts[j] : NULL;
@@ -1101,6 +1157,7 @@ parts_refresh(void)
 			p->used = o->used;
 			p->min_ts = o->min_ts;
 			p->max_ts = o->max_ts;
+			p->version = o->version;
 			p->cache = o->cache;
 			o->file = NULL;
 			o->db = NULL;
@@ -1174,6 +1231,18 @@ part_prepare(struct qpart *p, enum query_stmt n)
 
 	if ((db = part_db(p)) == NULL)
 		return (NULL);
+	if (p->version == -1) {
+		p->version = 0;
+		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
+		    NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW)
+				p->version = sqlite3_column_int(s, 0);
+			sqlite3_finalize(s);
+		}
+	}
+	/* partition 0 shares the main file, whose user_version is not ours */
+	if (p->version >= 2 && p->seq != 0 && rollup_alt[n] != 0)
+		n = rollup_alt[n];
 	if ((rv = sqlite3_prepare_v2(db, query_sql[n], -1, &s, NULL)) !=
 	    SQLITE_OK) {
 		query_sqlerr(rv, sqlite3_errmsg(db));

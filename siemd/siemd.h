@@ -61,6 +61,13 @@
 #define SIEMD_PART_ROWS_MIN	100
 #define SIEMD_PART_ROWS_MAX	1000000000LL
 #define SIEMD_PART_EVERY_MAX	86400
+
+/* Fields counted per value in a partition's rollup_value (on disk). */
+#define ROLLUP_HOST		0	/* value host, by severity */
+#define ROLLUP_APP		1	/* value app, by severity */
+#define ROLLUP_TYPE		2	/* value event_type, value2 app or "" */
+#define ROLLUP_HOST_TYPE	3	/* value event_type, value2 host */
+#define ROLLUP_APP_HOUR		4	/* value app, bucket hour since 1970 */
 #define SIEMD_STATUS_INTERVAL	1	/* seconds between status reports */
 
 /* The processes; the order is the start order. */

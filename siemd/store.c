@@ -36,6 +36,8 @@
 #define STORE_FWD_QLIMIT	(64 * 1024 * 1024)
 #define STORE_MAX_ACKS		256		/* HTTP requests per batch */
 #define STORE_REPLAY_PARTS	16		/* partitions a replay reads */
+#define STORE_VROLLUPS		8192		/* value counts per batch */
+#define STORE_PART_VERSION	2		/* partition schema */
 
 /*
  * Statements on the main database (alerts, tokens, tail identities,
@@ -64,6 +66,7 @@ enum store_stmt {
 	STMT_OFFSET_GET,
 	STMT_OFFSET_SET,
 	STMT_ROLLUP,
+	STMT_ROLLUP_VALUE,
 	STMT_MAX
 };
 
@@ -140,6 +143,13 @@ static const char *store_sql[STMT_MAX] = {
 	    "INSERT INTO rollup_minute (minute, severity, count)"
 	    " VALUES (?1, ?2, ?3) ON CONFLICT (minute, severity)"
 	    " DO UPDATE SET count = count + excluded.count",
+	[STMT_ROLLUP_VALUE] =
+	    "INSERT INTO rollup_value (field, value, value2, bucket, severity,"
+	    " count, first_ts, last_ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " ON CONFLICT (field, value, value2, bucket, severity) DO UPDATE"
+	    " SET count = count + excluded.count,"
+	    " first_ts = min(first_ts, excluded.first_ts),"
+	    " last_ts = max(last_ts, excluded.last_ts)",
 };
 
 /* The events table, in a partition file and in schemas before 5. */
@@ -177,7 +187,10 @@ static const char *store_sql[STMT_MAX] = {
  * transaction: with trusted_schema off SQLite refuses triggers that
  * write to a virtual table), their minute rollups, and the offsets of
  * tailed files as of the last batch, so that events and offsets are
- * committed together.  The indices on fields with random values and
+ * committed together.  rollup_value counts events per value of a few
+ * fields (siemd.h, ROLLUP_*), so that listings of hosts, applications
+ * and event types read a few rows instead of every event.  Version 1
+ * partitions have no rollup_value: they are read the slow way.  The indices on fields with random values and
  * often none (addresses, users, request ids) leave out the rows
  * without one: every row they skip is one random B-tree insert less,
  * and a search on the field still uses them.
@@ -197,9 +210,16 @@ static const char part_schema[] =
 	" WHERE request_id IS NOT NULL;"
 	EVENTS_FTS
 	ROLLUP_TABLE
+	"CREATE TABLE rollup_value ("
+	" field INTEGER NOT NULL, value TEXT NOT NULL, value2 TEXT NOT NULL,"
+	" bucket INTEGER NOT NULL, severity INTEGER NOT NULL,"
+	" count INTEGER NOT NULL, first_ts INTEGER NOT NULL,"
+	" last_ts INTEGER NOT NULL,"
+	" PRIMARY KEY (field, value, value2, bucket, severity))"
+	" WITHOUT ROWID;"
 	"CREATE TABLE offsets (file_id INTEGER PRIMARY KEY,"
 	" offset INTEGER NOT NULL);"
-	"PRAGMA user_version = 1;";
+	"PRAGMA user_version = 2;";
 
 /* Schema of the main database, version 1 (DESIGN.md section 6). */
 static const char store_schema[] =
@@ -266,6 +286,19 @@ struct file_mark {
 	int64_t		 offset;
 };
 
+/* A count of one value of a field in this batch (rollup_value). */
+struct vrollup {
+	char		*value;		/* NULL: a free slot */
+	char		*value2;
+	int64_t		 bucket;
+	int64_t		 count;
+	int64_t		 first;
+	int64_t		 last;
+	uint32_t	 hash;
+	uint8_t		 field;
+	uint8_t		 severity;
+};
+
 struct rollup {
 	int64_t		 minute;
 	int		 severity;
@@ -304,6 +337,8 @@ struct store {
 	struct file_mark files[STORE_MAX_FILES_BATCH];
 	size_t		 nfiles;
 	struct rollup	 rollups[256];
+	struct vrollup	 vrollups[STORE_VROLLUPS];	/* open hashing */
+	size_t		 nvrollups;
 	size_t		 nrollups;
 	struct event	 commit_ev;
 	struct event	 retain_ev;
@@ -335,6 +370,7 @@ static void	 store_register(struct imsgev *, struct imsg *);
 static void	 store_exec(const char *);
 static void	 part_init(void);
 static void	 store_roll(void);
+static void	 flush_values(void);
 static void	 store_replay_parts(struct imsgev *, int64_t);
 static void	 store_forward(void);
 static void	 store_send_suppress(void);
@@ -761,6 +797,21 @@ part_init(void)
 	}
 	sqlite3_finalize(s);
 	if (open_last) {
+		part_name(maxseq, file, sizeof(file));
+		db = db_connect(file);
+		if (db_int(db, "PRAGMA user_version", 0) < STORE_PART_VERSION &&
+		    db_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0) {
+			/* an older layout is closed, not written on */
+			part_seal(db, maxseq, file);
+			sqlite3_close(db);
+			open_last = 0;
+			next = db_int(st.db, "SELECT coalesce(last_id + 1,"
+			    " first_id) FROM partitions WHERE seq = (SELECT"
+			    " max(seq) FROM partitions)", 1);
+		} else
+			sqlite3_close(db);
+	}
+	if (open_last) {
 		part_name(maxseq, st.pfile, sizeof(st.pfile));
 		st.pdb = part_connect(st.pfile);
 		st.pseq = maxseq;
@@ -839,6 +890,7 @@ store_commit(void)
 		sqlite3_bind_int64(s, 3, st.rollups[i].count);
 		store_step(STMT_ROLLUP);
 	}
+	flush_values();
 	store_step(STMT_PCOMMIT);
 	st.in_txn = 0;
 	evtimer_del(&st.commit_ev);
@@ -976,6 +1028,126 @@ mark_rollup(int64_t ts, int severity)
 	st.nrollups++;
 }
 
+static uint32_t
+vhash(int field, int sev, int64_t bucket, const char *a, size_t alen,
+    const char *b, size_t blen)
+{
+	uint32_t	 h = 2166136261u;
+	size_t		 i;
+
+	h = (h ^ field) * 16777619u;
+	h = (h ^ sev) * 16777619u;
+	h = (h ^ (uint32_t)bucket) * 16777619u;
+	for (i = 0; i < alen; i++)
+		h = (h ^ (uint8_t)a[i]) * 16777619u;
+	h = (h ^ 0xff) * 16777619u;
+	for (i = 0; i < blen; i++)
+		h = (h ^ (uint8_t)b[i]) * 16777619u;
+	return (h);
+}
+
+/*
+ * Count one event for (field, value, value2, bucket, severity); the
+ * counts join the batch's transaction.  A batch with too many distinct
+ * values commits early rather than lose one.
+ */
+static void
+mark_value(int field, int sev, int64_t bucket, const char *a, size_t alen,
+    const char *b, size_t blen, int64_t ts)
+{
+	struct vrollup	*r;
+	uint32_t	 h = vhash(field, sev, bucket, a, alen, b, blen);
+	size_t		 i;
+
+	for (i = h % STORE_VROLLUPS;; i = (i + 1) % STORE_VROLLUPS) {
+		r = &st.vrollups[i];
+		if (r->value == NULL)
+			break;
+		if (r->hash == h && r->field == field && r->severity == sev &&
+		    r->bucket == bucket && strlen(r->value) == alen &&
+		    memcmp(r->value, a, alen) == 0 &&
+		    strlen(r->value2) == blen &&
+		    memcmp(r->value2, b, blen) == 0) {
+			r->count++;
+			if (ts < r->first)
+				r->first = ts;
+			if (ts > r->last)
+				r->last = ts;
+			return;
+		}
+	}
+	if (st.nvrollups >= STORE_VROLLUPS / 2) {
+		store_commit();
+		store_begin();
+		mark_value(field, sev, bucket, a, alen, b, blen, ts);
+		return;
+	}
+	if ((r->value = strndup(a, alen)) == NULL ||
+	    (r->value2 = strndup(b, blen)) == NULL)
+		fatal("%s: strndup", __func__);
+	r->hash = h;
+	r->field = field;
+	r->severity = sev;
+	r->bucket = bucket;
+	r->count = 1;
+	r->first = r->last = ts;
+	st.nvrollups++;
+}
+
+/* The value counts of one event (ROLLUP_* in siemd.h). */
+static void
+mark_values(const struct event_view *v)
+{
+	const char	*host = v->text[EV_HOST], *app = v->text[EV_APP];
+	const char	*type = v->text[EV_EVENT_TYPE];
+	size_t		 hl = host ? v->h.textlen[EV_HOST] : 0;
+	size_t		 al = app ? v->h.textlen[EV_APP] : 0;
+	size_t		 tl = type ? v->h.textlen[EV_EVENT_TYPE] : 0;
+	int		 sev = v->h.severity;
+
+	if (host != NULL)
+		mark_value(ROLLUP_HOST, sev, 0, host, hl, "", 0, v->h.ts);
+	if (app != NULL) {
+		mark_value(ROLLUP_APP, sev, 0, app, al, "", 0, v->h.ts);
+		mark_value(ROLLUP_APP_HOUR, 0, v->h.ts / 3600000000LL, app,
+		    al, "", 0, v->h.ts);
+	}
+	if (type != NULL) {
+		mark_value(ROLLUP_TYPE, sev, 0, type, tl, app ? app : "", al,
+		    v->h.ts);
+		if (host != NULL)
+			mark_value(ROLLUP_HOST_TYPE, 0, 0, type, tl, host, hl,
+			    v->h.ts);
+	}
+}
+
+static void
+flush_values(void)
+{
+	sqlite3_stmt	*s = st.stmt[STMT_ROLLUP_VALUE];
+	struct vrollup	*r;
+	size_t		 i;
+
+	for (i = 0; i < STORE_VROLLUPS && st.nvrollups > 0; i++) {
+		r = &st.vrollups[i];
+		if (r->value == NULL)
+			continue;
+		sqlite3_bind_int(s, 1, r->field);
+		sqlite3_bind_text(s, 2, r->value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, r->value2, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, r->bucket);
+		sqlite3_bind_int(s, 5, r->severity);
+		sqlite3_bind_int64(s, 6, r->count);
+		sqlite3_bind_int64(s, 7, r->first);
+		sqlite3_bind_int64(s, 8, r->last);
+		store_step(STMT_ROLLUP_VALUE);
+		free(r->value);
+		free(r->value2);
+		r->value = r->value2 = NULL;
+		st.nvrollups--;
+	}
+}
+
 static void
 bind_text(sqlite3_stmt *s, int col, const struct event_view *v, int field)
 {
@@ -1070,6 +1242,7 @@ store_events(const uint8_t *buf, size_t len)
 			store_step(STMT_FTS_INSERT);
 			st.txn_events++;
 			mark_rollup(v.h.ts, v.h.severity);
+			mark_values(&v);
 			count_source(v.h.source_kind, v.h.source_id);
 			if (v.h.source_kind == SOURCE_FILE &&
 			    v.h.ints[EV_SOURCE_OFFSET] >= 0)

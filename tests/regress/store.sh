@@ -98,6 +98,14 @@ check "timeline-total" jqb tl '([.data[].total] | add) == 550'
 get top "/top?field=src_ip&limit=3&app=MoneyControl&from=2026-11-03T10:00:00Z"
 check "top-counted" jqb top '.counted == 550'
 check "top-values" jqb top '.data[0].count == 3 and .data[0].value == "203.0.113.0"'
+get typesapp "/event-types?app=MoneyControl"
+check "types-of-app-count" jqb typesapp '[.data[] | select(.event_type == "auth_oauth_google_login_failed") | .count] == [550]'
+# listings come from the per-value counts kept with the events
+check "rollup-value-rows" [ "$(sqlite3 "$D/db/siem.p000001.db" "SELECT sum(count) FROM rollup_value WHERE field = 1 AND value = 'MoneyControl'")" = 100 ]
+check "rollup-type-by-app" [ "$(sqlite3 "$D/db/siem.p000001.db" "SELECT sum(count) FROM rollup_value WHERE field = 2 AND value2 = 'MoneyControl'")" = 100 ]
+hosted=$(sql "SELECT count(*) FROM events WHERE host IS NOT NULL")
+get hosts /hosts
+check "hosts-sum" jqb hosts "([.data[].count] | add // 0) == $hosted"
 # the same listing twice: closed partitions answer from what is kept
 get apps2 /apps
 check "apps-again" jqb apps2 '[.data[] | select(.app == "MoneyControl") | .count] == [550]'
