@@ -78,7 +78,8 @@ siemd demo in $D
                  -H 'Content-Type: application/json' \\
                  -d '{"username":"admin","password":"$(cat "$D/admin-password")"}'
   status:    $SIEMCTL -s $D/siemd.sock show status
-  database:  sqlite3 $D/db/siem.db
+  database:  sqlite3 $D/db/siem.db (alerts; the list of partitions)
+             sqlite3 $D/db/siem.p000001.db (events, the first partition)
   stop:      Ctrl-C
 
 EOT
