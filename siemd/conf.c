@@ -20,7 +20,8 @@
  *   store	"database": path, "retention_age": seconds (0 = off),
  *		"retention_size": bytes (0 = off), "tails": [ TAIL ]
  *   query	"database": path
- *   correlate	"chroot", "rules": directory
+ *   correlate	"chroot", "rules": directory, "lateness": seconds
+ *		(-1 = default), "max_groups", "max_groups_rule" (0 = default)
  *   web	"api": { "listeners": [ { "id": n, "proto": "http" | "https",
  *		  "addr": ..., "port": ..., "max_connections": n,
  *		  "idle_timeout": seconds, "handshake_timeout": seconds } ],
@@ -625,6 +626,10 @@ conf_json(struct siemd_conf *conf, int role)
 	case PROC_CORRELATE:
 		jset(o, "chroot", jstr(conf->chroot));
 		jset(o, "rules", jstr(conf->rules));
+		jset(o, "lateness", json_integer(conf->corr_lateness));
+		jset(o, "max_groups", json_integer(conf->corr_max_groups));
+		jset(o, "max_groups_rule",
+		    json_integer(conf->corr_max_groups_rule));
 		break;
 	case PROC_WEB:
 		jset(o, "api", json_api(conf));
@@ -773,6 +778,16 @@ conf_dump(struct siemd_conf *conf)
 		printf("\npartition every ");
 		dump_duration(conf->part_every);
 	}
+	if (conf->corr_lateness >= 0) {
+		printf("\ncorrelation lateness ");
+		dump_duration(conf->corr_lateness);
+	}
+	if (conf->corr_max_groups > 0)
+		printf("\ncorrelation max groups %lld",
+		    (long long)conf->corr_max_groups);
+	if (conf->corr_max_groups_rule > 0)
+		printf("\ncorrelation max groups per rule %lld",
+		    (long long)conf->corr_max_groups_rule);
 	printf("\nparsers %d\nrules ", conf->parsers);
 	dump_string(conf->rules);
 	printf("\nchroot ");

@@ -56,6 +56,7 @@ struct hit {
 
 struct correlate {
 	struct child		 c;
+	struct corr_params	 params;		/* from siemd.conf */
 	struct sigma_map	*map;
 	struct sigma_set	*set;		/* running */
 	struct sigma_set	*next;		/* being received */
@@ -151,6 +152,10 @@ correlate_counters(void *arg)
 	    "last_event_id", (json_int_t)cr.last_id);
 	if (js == NULL)
 		return (NULL);
+	json_object_update_new(js, json_pack("{s:I,s:I,s:I}",
+	    "corr_lateness_s", (json_int_t)(cr.params.lateness / 1000000),
+	    "corr_max_groups", (json_int_t)cr.params.max_groups,
+	    "corr_max_groups_rule", (json_int_t)cr.params.max_groups_rule));
 	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I}",
 	    "alerts_too_large", (json_int_t)cr.alerts_too_large,
 	    "silences", (json_int_t)sup.nsilences,
@@ -207,7 +212,8 @@ correlate_swap(void)
 		return;
 	}
 	/* the engine marks the correlations it cannot run */
-	ce = corr_new(cr.next, cr.map, NULL, correlate_corr_alert, NULL);
+	ce = corr_new(cr.next, cr.map, &cr.params, correlate_corr_alert,
+	    NULL);
 	be = base_new(cr.next, NULL, correlate_corr_alert, NULL);
 	n = sigma_set_count(cr.next);
 	for (i = 0; i < n; i++) {
@@ -835,6 +841,16 @@ correlate(struct proc_ctx *ctx)
 		fatalx("the built-in field mapping does not load");
 	if ((cr.store = proc_peer(ctx, PROC_STORE, 0)) == NULL)
 		fatalx("no channel to the store");
+	/* siemd.conf: correlation lateness, max groups (per rule) */
+	corr_params_default(&cr.params);
+	if (child_conf_int(&cr.c, "lateness", -1) >= 0)
+		cr.params.lateness = child_conf_int(&cr.c, "lateness", 0) *
+		    1000000;
+	if (child_conf_int(&cr.c, "max_groups", 0) > 0)
+		cr.params.max_groups = child_conf_int(&cr.c, "max_groups", 0);
+	if (child_conf_int(&cr.c, "max_groups_rule", 0) > 0)
+		cr.params.max_groups_rule = child_conf_int(&cr.c,
+		    "max_groups_rule", 0);
 	child_seal(&cr.c, child_conf_str(&cr.c, "chroot", SIEMD_EMPTY));
 	ctx->parent.dispatch = correlate_dispatch_parent;
 	cr.store->dispatch = correlate_dispatch_store;

@@ -41,6 +41,8 @@
 #define CONF_MIN_RCVBUF		(4 * 1024)
 #define CONF_MAX_RCVBUF		(1024 * 1024 * 1024)
 #define CONF_MIN_MAXMSG		256
+#define CONF_MAX_LATENESS	3600		/* seconds */
+#define CONF_MAX_GROUPS		10000000
 #define CONF_MAX_SILENT		(30 * 86400)
 /* a record and its header must fit one batch to the parser */
 #define CONF_MAX_MAXMSG		(RECORDS_BATCH_MAX - 1024)
@@ -141,6 +143,7 @@ static int			 api_listens;
 static int			 secrets_ok;
 static int			 seen_database, seen_retention, seen_size;
 static int			 seen_part_rows, seen_part_every;
+static int			 seen_late, seen_groups, seen_rule_groups;
 static int			 seen_parsers, seen_rules, seen_chroot;
 
 static int	 yylex(void);
@@ -189,7 +192,7 @@ static void	 listeners_free(struct siemd_listeners *);
 static void	 strlist_free(struct siemd_strlists *);
 %}
 
-%token	AFTER API APP BODY BUFFER CA CERTIFICATE CHROOT CLIENT CONNECTIONS CORS
+%token	AFTER API APP BODY BUFFER CA CERTIFICATE CHROOT CLIENT CONNECTIONS CORRELATION CORS GROUPS LATENESS PER RULE
 %token	DATABASE EVERY FORMAT HANDSHAKE HTDOCS IDLE INCLUDE INGEST KEY LIFETIME
 %token	LIMIT LISTEN MATCH MAX MESSAGE ON ORIGIN PARSERS PARTITION PASSWORD PORT
 %token	PREFIX PROXY RATE RECEIVE RETENTION ROLE ROWS RULES SECRET SECRETS SILENT SIZE
@@ -323,6 +326,39 @@ main		: SECRETS STRING		{
 				    "statement");
 			else
 				conf->part_every = $3;
+		}
+		| CORRELATION LATENESS duration	{
+			if ($3 < 0)
+				;	/* already reported */
+			else if ($3 > CONF_MAX_LATENESS)
+				conferr($<lineno>1, "correlation lateness must "
+				    "be at most 1h");
+			else if (seen_late++)
+				conferr($<lineno>1, "duplicate correlation "
+				    "lateness statement");
+			else
+				conf->corr_lateness = $3;
+		}
+		| CORRELATION MAX GROUPS NUMBER	{
+			if ($4 < 100 || $4 > CONF_MAX_GROUPS)
+				conferr($<lineno>1, "correlation max groups must "
+				    "be between 100 and %d", CONF_MAX_GROUPS);
+			else if (seen_groups++)
+				conferr($<lineno>1, "duplicate correlation max "
+				    "groups statement");
+			else
+				conf->corr_max_groups = $4;
+		}
+		| CORRELATION MAX GROUPS PER RULE NUMBER	{
+			if ($6 < 10 || $6 > CONF_MAX_GROUPS)
+				conferr($<lineno>1, "correlation max groups per "
+				    "rule must be between 10 and %d",
+				    CONF_MAX_GROUPS);
+			else if (seen_rule_groups++)
+				conferr($<lineno>1, "duplicate correlation max "
+				    "groups per rule statement");
+			else
+				conf->corr_max_groups_rule = $6;
 		}
 		| PARSERS NUMBER		{
 			if ($2 < 1 || $2 > SIEMD_MAX_PARSERS)
@@ -710,16 +746,19 @@ lookup(const char *s)
 		{ "chroot",		CHROOT },
 		{ "client",		CLIENT },
 		{ "connections",	CONNECTIONS },
+		{ "correlation",	CORRELATION },
 		{ "cors",		CORS },
 		{ "database",		DATABASE },
 		{ "every",		EVERY },
 		{ "format",		FORMAT },
+		{ "groups",		GROUPS },
 		{ "handshake",		HANDSHAKE },
 		{ "htdocs",		HTDOCS },
 		{ "idle",		IDLE },
 		{ "include",		INCLUDE },
 		{ "ingest",		INGEST },
 		{ "key",		KEY },
+		{ "lateness",		LATENESS },
 		{ "lifetime",		LIFETIME },
 		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
@@ -731,6 +770,7 @@ lookup(const char *s)
 		{ "parsers",		PARSERS },
 		{ "partition",		PARTITION },
 		{ "password",		PASSWORD },
+		{ "per",		PER },
 		{ "port",		PORT },
 		{ "prefix",		PREFIX },
 		{ "proxy",		PROXY },
@@ -739,6 +779,7 @@ lookup(const char *s)
 		{ "retention",		RETENTION },
 		{ "role",		ROLE },
 		{ "rows",		ROWS },
+		{ "rule",		RULE },
 		{ "rules",		RULES },
 		{ "secret",		SECRET },
 		{ "secrets",		SECRETS },
@@ -1792,6 +1833,7 @@ conf_init(struct siemd_conf *c)
 	c->retention_size = 0;
 	c->part_rows = SIEMD_PART_ROWS;
 	c->part_every = 0;		/* one UTC day, see store.c */
+	c->corr_lateness = -1;
 	c->parsers = 1;
 	c->rules = xstrdup(SIEMD_RULES);
 	c->chroot = xstrdup(SIEMD_EMPTY);
@@ -1822,6 +1864,7 @@ parse_config(const char *filename, int flags)
 	stmtword[0] = '\0';
 	seen_database = seen_retention = seen_size = 0;
 	seen_part_rows = seen_part_every = 0;
+	seen_late = seen_groups = seen_rule_groups = 0;
 	seen_parsers = seen_rules = seen_chroot = 0;
 	file = NULL;
 	if ((file = pushfile(filename, 0)) == NULL) {

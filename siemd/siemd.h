@@ -425,6 +425,9 @@ struct siemd_conf {
 	int64_t			 retention_size;	/* bytes, 0 = off */
 	int64_t			 part_rows;	/* events per partition */
 	int64_t			 part_every;	/* seconds, 0 = UTC days */
+	int64_t			 corr_lateness;	/* seconds, -1 = default */
+	int64_t			 corr_max_groups;	/* 0 = default */
+	int64_t			 corr_max_groups_rule;	/* 0 = default */
 	int			 parsers;
 	char			*rules;
 	char			*chroot;	/* empty dir for sandboxes */

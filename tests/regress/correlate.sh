@@ -155,6 +155,13 @@ check "portscan-one-alert" wait_sql "SELECT count(*) || ' ' || sum(count) FROM a
 check "portscan-few-ports-no-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=203.0.113.67'")" = 0 ]
 check "firewall-base-rule-silent" [ "$(sql "SELECT count(*) FROM alerts WHERE title = 'Packet blocked by the host firewall'")" = 0 ]
 check "no-late-drops" eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*corr_late_dropped=0"'
+check "default-bounds" eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*corr_lateness_s=60 .*corr_max_groups=100000 .*corr_max_groups_rule=10000"'
 stop
 check "stop-status-0" [ "$STATUS" = 0 ]
+
+# the bounds come from siemd.conf
+printf 'correlation lateness 5m\ncorrelation max groups 5000\ncorrelation max groups per rule 500\n' >>"$D/siemd.conf"
+start || { fail restart "siemd did not start"; finish; }
+check "configured-bounds" eventually 50 eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*corr_lateness_s=300 .*corr_max_groups=5000 .*corr_max_groups_rule=500"'
+stop
 finish
