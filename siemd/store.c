@@ -28,7 +28,8 @@
 #define STORE_BATCH_USEC	200000	/* or after this long */
 #define STORE_RETENTION_EVERY	1	/* seconds between checks */
 #define STORE_DROPS_PER_CHECK	64	/* partitions removed per check */
-#define STORE_CACHE_KIB		32768	/* page cache per connection */
+#define STORE_CACHE_KIB		32768	/* page cache of the partition */
+#define STORE_MAIN_CACHE_KIB	8192	/* of the main file, of sealing */
 #define STORE_MAX_FILES_BATCH	1024	/* distinct files in one batch */
 #define STORE_SCHEMA_VERSION	5
 #define STORE_FWD_CHUNK		(512 * 1024)	/* bytes per IMSG_STORED */
@@ -446,8 +447,9 @@ db_int(sqlite3 *db, const char *sql, int64_t def)
 	return (v);
 }
 
+/* A connection with a page cache of cache_kib. */
 static sqlite3 *
-db_connect(const char *file)
+db_connect(const char *file, int cache_kib)
 {
 	sqlite3		*db;
 	char		 pragma[64];
@@ -466,7 +468,7 @@ db_connect(const char *file)
 	db_exec(db, file, "PRAGMA wal_autocheckpoint = 4096");
 	db_exec(db, file, "PRAGMA temp_store = MEMORY");
 	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
-	    STORE_CACHE_KIB);
+	    cache_kib);
 	db_exec(db, file, pragma);
 	return (db);
 }
@@ -517,7 +519,8 @@ store_open(void)
 	int		 version = 0;
 	int64_t		 now = real_us();
 
-	st.db = db_connect(st.dbfile);
+	/* alerts and tokens: small, and not on the path of every event */
+	st.db = db_connect(st.dbfile, STORE_MAIN_CACHE_KIB);
 	/* space freed by retention goes back to the file system */
 	store_exec("PRAGMA auto_vacuum = INCREMENTAL");
 	store_exec("CREATE TABLE IF NOT EXISTS schema_version "
@@ -634,7 +637,7 @@ part_unlink(const char *file)
 static sqlite3 *
 part_connect(const char *file)
 {
-	sqlite3	*db = db_connect(file);
+	sqlite3	*db = db_connect(file, STORE_CACHE_KIB);
 
 	if (db_int(db, "PRAGMA user_version", 0) == 0) {
 		db_exec(db, file, "BEGIN");
@@ -744,6 +747,8 @@ store_roll(void)
 
 	store_commit();
 	stmt_finalize(STMT_PBEGIN, STMT_MAX);
+	/* its page cache is reused by the next partition's, not added */
+	sqlite3_db_release_memory(old);
 	strlcpy(file, st.pfile, sizeof(file));
 	part_start(seq + 1, st.next_id, old);
 	part_seal(old, seq, file);
@@ -789,7 +794,7 @@ part_init(void)
 			continue;
 		strlcpy(file, (const char *)sqlite3_column_text(s, 1),
 		    sizeof(file));
-		db = db_connect(file);
+		db = db_connect(file, STORE_MAIN_CACHE_KIB);
 		part_seal(db, seq, file);
 		sqlite3_close(db);
 		log_info("partition %lld closed after an interrupted change",
@@ -798,7 +803,7 @@ part_init(void)
 	sqlite3_finalize(s);
 	if (open_last) {
 		part_name(maxseq, file, sizeof(file));
-		db = db_connect(file);
+		db = db_connect(file, STORE_MAIN_CACHE_KIB);
 		if (db_int(db, "PRAGMA user_version", 0) < STORE_PART_VERSION &&
 		    db_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0) {
 			/* an older layout is closed, not written on */
