@@ -782,6 +782,10 @@ test_json(void)
 	CHECK_INT(json_integer_value(json_object_get(j, "retention_size")),
 	    1LL << 30);
 	CHECK(json_array_size(json_object_get(j, "tails")) == 1);
+	CHECK_INT(json_integer_value(json_object_get(j, "partition_rows")),
+	    2000000);
+	CHECK_INT(json_integer_value(json_object_get(j, "partition_every")),
+	    0);
 	CHECK(json_object_get(j, "listeners") == NULL);
 	CHECK(json_object_get(j, "users") == NULL);
 	json_decref(j);
@@ -801,7 +805,12 @@ test_json(void)
 	CHECK_STR(json_string_value(json_object_get(j, "role")), "correlate");
 	CHECK_STR(json_string_value(json_object_get(j, "rules")), "logs");
 	CHECK_STR(json_string_value(json_object_get(j, "chroot")), "logs2");
-	CHECK_INT(json_object_size(j), 3);
+	/* the correlation bounds: not configured, the engine's defaults */
+	CHECK_INT(json_integer_value(json_object_get(j, "lateness")), -1);
+	CHECK_INT(json_integer_value(json_object_get(j, "max_groups")), 0);
+	CHECK_INT(json_integer_value(json_object_get(j, "max_groups_rule")),
+	    0);
+	CHECK_INT(json_object_size(j), 6);
 	json_decref(j);
 	TEST_END();
 
