@@ -170,10 +170,6 @@ static const char *store_sql[STMT_MAX] = {
 	" process_cwd TEXT, parent_exe TEXT, data_json TEXT, raw TEXT," \
 	" source_file TEXT, source_offset INTEGER, tags TEXT);"
 
-/* The full-text index and the per-minute counts beside the events. */
-#define EVENTS_FTS \
-	"CREATE VIRTUAL TABLE events_fts USING fts5 (message, http_path," \
-	" content = 'events', content_rowid = 'id');"
 /*
  * In a partition, without the per-row sizes FTS5 keeps for ranking by
  * relevance (bm25): searches answer newest first, never by rank, and
@@ -230,24 +226,20 @@ static const char part_schema[] =
 	" offset INTEGER NOT NULL);"
 	"PRAGMA user_version = 2;";
 
-/* Schema of the main database, version 1 (DESIGN.md section 6). */
-static const char store_schema[] =
-	EVENTS_TABLE
-	"CREATE INDEX events_ts ON events (ts);"
-	"CREATE INDEX events_app ON events (app, ts);"
-	"CREATE INDEX events_type ON events (event_type, ts);"
-	"CREATE INDEX events_src_ip ON events (src_ip, ts);"
-	"CREATE INDEX events_user ON events (user_id, ts);"
-	"CREATE INDEX events_host ON events (host, ts);"
-	"CREATE INDEX events_severity ON events (severity, ts);"
-	"CREATE INDEX events_request ON events (request_id);"
-	EVENTS_FTS
-	"CREATE TABLE files ("
-	" id INTEGER PRIMARY KEY, tail_id INTEGER, path TEXT NOT NULL,"
-	" dev INTEGER, ino INTEGER, offset INTEGER NOT NULL,"
-	" first_seen INTEGER, updated_at INTEGER);"
+/* The identity of tailed files (offsets are in the partitions). */
+#define FILES_TABLE \
+	"CREATE TABLE files (" \
+	" id INTEGER PRIMARY KEY, tail_id INTEGER, path TEXT NOT NULL," \
+	" dev INTEGER, ino INTEGER, offset INTEGER NOT NULL," \
+	" first_seen INTEGER, updated_at INTEGER);" \
 	"CREATE INDEX files_path ON files (path);"
-	ROLLUP_TABLE;
+
+/*
+ * A new main database starts with this, then the tables of versions 2,
+ * 3 and 5 (version 1 also held the events; version 5 moved them to the
+ * partitions, so a database is no longer made as it was).
+ */
+static const char store_schema_files[] = FILES_TABLE;
 
 /* Version 2: revoked API tokens survive a restart. */
 static const char store_schema_v2[] =
@@ -544,14 +536,19 @@ store_open(void)
 		fatalx("%s: schema version %d is newer than this siemd (%d)",
 		    st.dbfile, version, STORE_SCHEMA_VERSION);
 	if (version < 1) {
-		/* migrations run in order, each in its own transaction */
+		/* a new database is made as the latest version is */
 		store_exec("BEGIN");
-		store_exec(store_schema);
-		store_exec("INSERT INTO schema_version VALUES (1)");
+		store_exec(store_schema_files);
+		store_exec(store_schema_v2);
+		store_exec(triage_schema);
+		store_exec(store_schema_v5);
+		store_exec("INSERT INTO schema_version VALUES (5)");
 		store_exec("COMMIT");
-		log_info("created database schema version 1");
-		version = 1;
+		log_info("created database schema version %d",
+		    STORE_SCHEMA_VERSION);
+		version = STORE_SCHEMA_VERSION;
 	}
+	/* older databases: migrations in order, each in a transaction */
 	if (version < 2) {
 		store_exec("BEGIN");
 		store_exec(store_schema_v2);
