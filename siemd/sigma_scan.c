@@ -197,8 +197,13 @@ sigma_scan_build(struct sigma_scan *sc)
 			/* lower case: at most 230 distinct bytes */
 			if (cls[sc->lit[i].s[j]] == 0)
 				cls[sc->lit[i].s[j]] = sc->nclass++;
+	/*
+	 * ASCII case only, whatever the locale: bytes of 0x80 and up
+	 * (the UTF-8 of U+212A and U+017F the regular expression
+	 * literals may hold) are matched as they are.
+	 */
 	for (c = 0; c < 256; c++)
-		sc->map[c] = cls[(uint8_t)tolower((int)c)];
+		sc->map[c] = cls[c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c];
 
 	max = sc->bytes + 1;
 	if ((sc->next = calloc(max * sc->nclass, sizeof(*sc->next))) ==
@@ -315,11 +320,18 @@ sigma_scan_size(const struct sigma_scan *sc)
  * groups, alternatives, classes and quantifiers are understood;
  * anything else (back-references, \Q, verbs, extended mode ...) and
  * there are no literals.  Under PCRE2's caseless UTF mode k and s also
- * match U+212A and U+017F, so they end a literal there.
+ * match U+212A and U+017F, so a literal with k or s comes with its
+ * spellings that use those (the automaton matches bytes of 0x80 and
+ * up as they are): up to RE_MAX_FOLD of them in a literal, and only
+ * while the set stays within RE_MAX_SET; past that they end literals.
  */
 
 #define RE_MAX_DEPTH	16
 #define RE_MAX_SET	SIGMA_RE_MAX_LITS
+#define RE_MAX_FOLD	3		/* caseless k/s in a literal:
+					   2^3 spellings fit RE_MAX_SET */
+#define RE_KELVIN	"\xe2\x84\xaa"	/* U+212A, folds to k */
+#define RE_LONG_S	"\xc5\xbf"	/* U+017F, folds to s */
 
 struct re_set {
 	char			*s[RE_MAX_SET];
@@ -332,6 +344,9 @@ struct re_ctx {
 	size_t			 i, n;
 	int			 caseless;
 	int			 giveup;
+	int			 nofold;	/* k and s end literals */
+	int			 folded;	/* a literal has k or s */
+	int			 overflow;	/* a set was too large */
 };
 
 static void	 re_set_clear(struct re_set *);
@@ -342,6 +357,8 @@ static void	 re_seq(struct re_ctx *, struct re_set *, int);
 static int	 re_quant(struct re_ctx *, size_t *);
 static void	 re_class(struct re_ctx *);
 static void	 re_better(struct re_set *, struct re_set *);
+static void	 re_run(struct re_ctx *, struct re_set *, const char *,
+		    size_t, const size_t *, size_t);
 
 static void
 re_set_clear(struct re_set *rs)
@@ -383,6 +400,46 @@ re_better(struct re_set *best, struct re_set *cand)
 		re_set_take(best, cand);
 	else
 		re_set_clear(cand);
+}
+
+/*
+ * A run of literal characters (lower case, ASCII) as a candidate for
+ * best: the run itself and, when the k and s at fold[0..nfold) may
+ * also be U+212A and U+017F, every spelling with some of them so.
+ */
+static void
+re_run(struct re_ctx *c, struct re_set *best, const char *run, size_t rn,
+    const size_t *fold, size_t nfold)
+{
+	struct re_set	 cand;
+	const char	*w;
+	size_t		 v, i, j, o, wl;
+
+	if (rn == 0)
+		return;
+	memset(&cand, 0, sizeof(cand));
+	if (nfold > 0)
+		c->folded = 1;
+	for (v = 0; v < (1U << nfold); v++) {
+		if ((cand.s[v] = malloc(rn + 2 * nfold)) == NULL)
+			fatal("%s: malloc", __func__);
+		for (i = 0, j = 0, o = 0; i < rn; i++) {
+			if (j < nfold && fold[j] == i) {
+				if (v & (1U << j++)) {
+					w = run[i] == 'k' ? RE_KELVIN :
+					    RE_LONG_S;
+					wl = strlen(w);
+					memcpy(cand.s[v] + o, w, wl);
+					o += wl;
+					continue;
+				}
+			}
+			cand.s[v][o++] = run[i];
+		}
+		cand.len[v] = o;
+		cand.n++;
+	}
+	re_better(best, &cand);
 }
 
 /*
@@ -483,6 +540,8 @@ re_alt(struct re_ctx *c, struct re_set *out, int depth)
 			re_set_clear(&br);
 			break;
 		}
+		if (out->n + br.n > RE_MAX_SET)
+			c->overflow = 1;
 		if (br.n == 0 || out->n + br.n > RE_MAX_SET)
 			none = 1;
 		for (i = 0; i < br.n && !none; i++) {
@@ -506,24 +565,17 @@ re_alt(struct re_ctx *c, struct re_set *out, int depth)
 static void
 re_seq(struct re_ctx *c, struct re_set *best, int depth)
 {
-	struct re_set	 cand, in;
+	struct re_set	 in;
 	char		 run[SIGMA_RE_MAX_LIT];
-	size_t		 rn = 0, min, j;
+	size_t		 rn = 0, min, j, fold[RE_MAX_FOLD], nfold = 0;
+	size_t		 wide = 0, w;	/* the longest spelling */
 	int		 lit, ch, look;
 
-	memset(&cand, 0, sizeof(cand));
 	memset(&in, 0, sizeof(in));
 	best->n = 0;
 #define RUN_END() do {							\
-	if (rn > 0) {							\
-		if ((cand.s[0] = malloc(rn)) == NULL)			\
-			fatal("%s: malloc", __func__);			\
-		memcpy(cand.s[0], run, rn);				\
-		cand.len[0] = rn;					\
-		cand.n = 1;						\
-		re_better(best, &cand);					\
-		rn = 0;							\
-	}								\
+	re_run(c, best, run, rn, fold, nfold);				\
+	rn = nfold = wide = 0;						\
 } while (0)
 	while (c->i < c->n && !c->giveup) {
 		ch = (unsigned char)c->p[c->i];
@@ -676,20 +728,32 @@ re_seq(struct re_ctx *c, struct re_set *best, int depth)
 		}
 		if (lit == -1)
 			continue;
-		if (c->caseless && strchr("kKsS", lit) != NULL) {
-			RUN_END();
-			(void)re_quant(c, &min);
-			continue;
+		lit = tolower(lit);
+		w = 1;
+		if (c->caseless && (lit == 'k' || lit == 's')) {
+			if (c->nofold || nfold == RE_MAX_FOLD) {
+				RUN_END();
+				(void)re_quant(c, &min);
+				continue;
+			}
+			w = lit == 'k' ? strlen(RE_KELVIN) : strlen(RE_LONG_S);
 		}
 		if (re_quant(c, &min)) {
-			if (min > 0 && rn < sizeof(run))
-				run[rn++] = (char)tolower(lit);
+			if (min > 0 && wide + w <= sizeof(run)) {
+				if (w > 1)
+					fold[nfold++] = rn;
+				run[rn++] = (char)lit;
+				wide += w;
+			}
 			RUN_END();
 			continue;
 		}
-		if (rn == sizeof(run))
+		if (wide + w > sizeof(run))
 			RUN_END();
-		run[rn++] = (char)tolower(lit);
+		if (w > 1)
+			fold[nfold++] = rn;
+		run[rn++] = (char)lit;
+		wide += w;
 	}
 	RUN_END();
 #undef RUN_END
@@ -721,6 +785,14 @@ sigma_re_lits(const char *re, size_t len, int caseless, uint8_t **lits,
 			c.caseless = 1;
 	memset(&rs, 0, sizeof(rs));
 	re_alt(&c, &rs, 0);
+	if (c.overflow && c.folded && !c.giveup) {
+		/* too many spellings: read it again with k and s ending */
+		re_set_clear(&rs);
+		c.i = 0;
+		c.nofold = 1;
+		c.folded = c.overflow = 0;
+		re_alt(&c, &rs, 0);
+	}
 	if (c.giveup || c.i != c.n) {
 		re_set_clear(&rs);
 		return (0);
