@@ -1381,7 +1381,13 @@ store_alert(const char *text)
 		json_decref(js);
 		return (-1);
 	}
-	store_commit();
+	/*
+	 * The batch of events being written stays open: the alert goes to
+	 * the main file on its own connection, and the events it names
+	 * were committed before correlate saw them.  (Committing the batch
+	 * here made every alert of a storm cut ingestion into tiny
+	 * transactions.)
+	 */
 	ids = json_object_get(js, "event_ids");
 	tags = json_object_get(js, "tags");
 	idtext = json_is_array(ids) ? json_dumps(ids, JSON_COMPACT) :
