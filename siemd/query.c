@@ -1513,13 +1513,44 @@ run_event(json_t *params, struct obuf *ob, json_t **meta)
 }
 
 /*
+ * Rows of a grouping statement, keyed by their first column, merged
+ * into into (copies: the rows may be kept): column mincol keeps the
+ * least value, maxcol the greatest, columns lo to hi are summed.
+ */
+static void
+merge_rows(json_t *into, json_t *rows, int mincol, int maxcol, int lo,
+    int hi)
+{
+	const char	*key;
+	json_t		*row, *m;
+	size_t		 i;
+	int		 c;
+
+	json_array_foreach(rows, i, row) {
+		if ((key = json_string_value(json_array_get(row, 0))) == NULL)
+			continue;
+		if ((m = json_object_get(into, key)) == NULL) {
+			json_object_set_new(into, key, json_deep_copy(row));
+			continue;
+		}
+		if (row_int(row, mincol) < row_int(m, mincol))
+			json_array_set(m, mincol, json_array_get(row, mincol));
+		if (row_int(row, maxcol) > row_int(m, maxcol))
+			json_array_set(m, maxcol, json_array_get(row, maxcol));
+		for (c = lo; c <= hi; c++)
+			json_array_set_new(m, c, json_integer(row_int(m, c) +
+			    row_int(row, c)));
+	}
+}
+
+/*
  * [{name, count, first_seen, last_seen}] from a grouping statement
  * (name, count, min ts, max ts), summed over the partitions.
  */
 static int
 run_list(int n, const char *name, const char *app, struct obuf *ob)
 {
-	json_t		*all, *rows, *row, *m, *a;
+	json_t		*all, *rows, *m, *a;
 	const char	**keys;
 	char		 key[64];
 	size_t		 i, k, nkeys;
@@ -1533,25 +1564,7 @@ run_list(int n, const char *name, const char *app, struct obuf *ob)
 			json_decref(all);
 			return (-1);
 		}
-		json_array_foreach(rows, i, row) {
-			const char *v = json_string_value(json_array_get(row,
-			    0));
-
-			if (v == NULL)
-				continue;
-			if ((m = json_object_get(all, v)) == NULL) {
-				/* a copy: the rows may be kept */
-				json_object_set_new(all, v,
-				    json_deep_copy(row));
-				continue;
-			}
-			json_array_set_new(m, 1, json_integer(row_int(m, 1) +
-			    row_int(row, 1)));
-			if (row_int(row, 2) < row_int(m, 2))
-				json_array_set(m, 2, json_array_get(row, 2));
-			if (row_int(row, 3) > row_int(m, 3))
-				json_array_set(m, 3, json_array_get(row, 3));
-		}
+		merge_rows(all, rows, 2, 3, 1, 1);
 		json_decref(rows);
 	}
 	keys = sorted_keys(all, &nkeys);
@@ -1577,32 +1590,14 @@ static int
 merge_hosts(json_t *hosts, const char *key, enum query_stmt n,
     const char *name)
 {
-	json_t	*rows, *row, *m;
-	size_t	 k, i, c;
+	json_t	*rows;
+	size_t	 k;
 
 	for (k = 0; k < q.nparts; k++) {
 		if ((rows = part_rows(&q.parts[k], key, n, name,
 		    name ? 0 : 1, QUERY_MAX_HOSTS, 0)) == NULL)
 			return (-1);
-		json_array_foreach(rows, i, row) {
-			const char *h = json_string_value(json_array_get(row,
-			    0));
-
-			if (h == NULL)
-				continue;
-			if ((m = json_object_get(hosts, h)) == NULL) {
-				json_object_set_new(hosts, h,
-				    json_deep_copy(row));
-				continue;
-			}
-			if (row_int(row, 1) < row_int(m, 1))
-				json_array_set(m, 1, json_array_get(row, 1));
-			if (row_int(row, 2) > row_int(m, 2))
-				json_array_set(m, 2, json_array_get(row, 2));
-			for (c = 3; c < 9; c++)
-				json_array_set_new(m, c, json_integer(
-				    row_int(m, c) + row_int(row, c)));
-		}
+		merge_rows(hosts, rows, 1, 2, 3, 8);
 		json_decref(rows);
 	}
 	return (0);

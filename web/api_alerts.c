@@ -915,23 +915,34 @@ alert_message(const char *change, json_t *alert, char **text, int64_t *upd)
 	return (n);
 }
 
+/* "event: gap" with its reason, and the end of the client's stream. */
+static void
+client_gap(struct aclient *ac, const char *reason)
+{
+	char	*text;
+	int	 n;
+
+	al.gaps++;
+	if ((n = asprintf(&text, "event: gap\ndata: {\"reason\":\"%s\"}"
+	    "\n\n", reason)) == -1)
+		fatal("%s: asprintf", __func__);
+	resp_watch(ac->conn, NULL, NULL, NULL);
+	resp_chunk(ac->conn, text, n);
+	resp_end(ac->conn);
+	free(text);
+	client_free(ac);
+}
+
 /* Send or drop: a client that does not keep up gets a gap and the end. */
 static int
 client_send(struct aclient *ac, const char *text, int n)
 {
-	static const char gap[] = "event: gap\ndata: {\"reason\":"
-	    "\"the client did not keep up\"}\n\n";
-
 	if (resp_queued(ac->conn) + n <= ALERTS_SSE_QUEUED &&
 	    resp_chunk(ac->conn, text, n) == 0) {
 		al.sent++;
 		return (0);
 	}
-	al.gaps++;
-	resp_watch(ac->conn, NULL, NULL, NULL);
-	resp_chunk(ac->conn, gap, sizeof(gap) - 1);
-	resp_end(ac->conn);
-	client_free(ac);
+	client_gap(ac, "the client did not keep up");
 	return (-1);
 }
 
@@ -960,6 +971,8 @@ broadcast(const char *change, json_t *alert)
 
 static void	 catchup_done(struct api_call *, int, const char *);
 
+#define CATCHUP_FAILED	"the changes since Last-Event-ID could not be read"
+
 /* The alerts changed after ac->last, oldest change first. */
 static void
 catchup_start(struct aclient *ac)
@@ -973,16 +986,8 @@ catchup_start(struct aclient *ac)
 	ac->resumed = 1;
 	ac->missed = 0;
 	if ((ac->call = api_query(QK_ALERTS, p, API_BUDGET_MS, catchup_done,
-	    ac)) == NULL) {
-		static const char gap[] = "event: gap\ndata: {\"reason\":"
-		    "\"the changes since Last-Event-ID could not be read\"}"
-		    "\n\n";
-
-		resp_watch(ac->conn, NULL, NULL, NULL);
-		resp_chunk(ac->conn, gap, sizeof(gap) - 1);
-		resp_end(ac->conn);
-		client_free(ac);
-	}
+	    ac)) == NULL)
+		client_gap(ac, CATCHUP_FAILED);
 	json_decref(p);
 }
 
@@ -998,14 +1003,7 @@ catchup_done(struct api_call *call, int status, const char *detail)
 
 	ac->call = NULL;
 	if (status != 200) {
-		static const char gap[] = "event: gap\ndata: {\"reason\":"
-		    "\"the changes since Last-Event-ID could not be read\"}"
-		    "\n\n";
-
-		resp_watch(ac->conn, NULL, NULL, NULL);
-		resp_chunk(ac->conn, gap, sizeof(gap) - 1);
-		resp_end(ac->conn);
-		client_free(ac);
+		client_gap(ac, CATCHUP_FAILED);
 		return;
 	}
 	/* the body is alert objects separated by commas */
@@ -1013,6 +1011,11 @@ catchup_done(struct api_call *call, int status, const char *detail)
 		fatal("%s: asprintf", __func__);
 	list = json_loads(body, 0, NULL);
 	free(body);
+	if (!json_is_array(list)) {
+		json_decref(list);
+		client_gap(ac, CATCHUP_FAILED);
+		return;
+	}
 	more = json_is_true(json_object_get(call->meta, "more"));
 	json_array_foreach(list, i, a) {
 		created = 0;
