@@ -39,10 +39,12 @@
 #include "../web/router.h"
 #include "sigma_corr.h"
 #include "sigma_base.h"
+#include "alert_hold.h"
 
 #define CORRELATE_WINDOW	3600		/* seconds of event time */
 #define CORRELATE_RULES_EVERY	10		/* seconds between rule reports */
 #define CORRELATE_PENDING	4096		/* hits merged per batch */
+#define CORRELATE_TICK_MS	250		/* held alerts checked */
 
 struct hit {
 	const struct sigma_rule	*rule;
@@ -84,6 +86,12 @@ struct correlate {
 	uint64_t		 replay_skipped;
 	uint64_t		 corr_alerts;
 	uint64_t		 corr_updates;
+	struct alert_hold	*hold;		/* reports merged per key */
+	char			*out;		/* "[a,b,..." for the store */
+	size_t			 outlen;
+	size_t			 outsize;
+	size_t			 outn;
+	uint64_t		 alert_msgs;	/* IMSG_ALERT sent */
 };
 
 /* Silences and the allow-list, as the store last sent them. */
@@ -104,6 +112,7 @@ static struct {
 
 static struct correlate	 cr;
 static struct event	 rules_ev;
+static struct event	 hold_ev;
 static int64_t		*last_hit;	/* µs event time, by rule index */
 static size_t		 nlast_hit;
 
@@ -115,6 +124,9 @@ static void	 correlate_hit_one(const struct sigma_rule *, void *);
 static void	 correlate_rules_report(void);
 static void	 correlate_silent(const char *);
 static void	 send_alert(json_t *);
+static void	 alert_out(json_t *, void *);
+static void	 alert_out_flush(void);
+static int64_t	 mono_us(void);
 static void	 correlate_rules_timer(int, short, void *);
 static void	 correlate_flush(void);
 static void	 correlate_swap(void);
@@ -132,6 +144,7 @@ correlate_counters(void *arg)
 	struct base_stats	 bz;
 	const struct corr_stats	*cs = &z;
 	const struct base_stats	*bs = &bz;
+	const struct alert_hold_stats *hs;
 	json_t			*js;
 
 	memset(&z, 0, sizeof(z));
@@ -156,6 +169,13 @@ correlate_counters(void *arg)
 	    "corr_lateness_s", (json_int_t)(cr.params.lateness / 1000000),
 	    "corr_max_groups", (json_int_t)cr.params.max_groups,
 	    "corr_max_groups_rule", (json_int_t)cr.params.max_groups_rule));
+	hs = alert_hold_stats(cr.hold);
+	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I}",
+	    "alert_msgs", (json_int_t)cr.alert_msgs,
+	    "alerts_merged", (json_int_t)hs->merged,
+	    "alerts_unheld", (json_int_t)hs->unheld,
+	    "alerts_held", (json_int_t)hs->held,
+	    "alert_keys", (json_int_t)hs->keys));
 	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I}",
 	    "alerts_too_large", (json_int_t)cr.alerts_too_large,
 	    "silences", (json_int_t)sup.nsilences,
@@ -343,6 +363,15 @@ real_us(void)
 	struct timespec	 ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+static int64_t
+mono_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
@@ -578,29 +607,94 @@ correlate_rules_timer(int fd, short events, void *arg)
 }
 
 /*
- * Every alert leaves through here (the store upserts by key).  One
- * that does not fit a message is counted and logged, never lost
- * without a word.  js is consumed.
+ * Every alert report leaves through here: held and merged per key
+ * (alert_hold.c), so an ongoing attack costs the store one write per
+ * alert per second, not one per batch.  js is consumed.
  */
 static void
 send_alert(json_t *js)
 {
-	char	*text;
+	json_t	*ids;
 
-	if (js == NULL || (text = json_dumps(js, JSON_COMPACT)) == NULL)
+	if (js == NULL)
 		fatalx("%s: json", __func__);
-	if (strlen(text) + 1 > SIEMD_MAX_PAYLOAD) {
+	ids = json_object_get(js, "event_ids");
+	json_object_set_new(js, "events_total",
+	    json_integer(json_is_array(ids) ? json_array_size(ids) : 0));
+	alert_hold_put(cr.hold, js, mono_us());
+}
+
+/*
+ * A report that leaves the hold joins the array sent to the store in
+ * one IMSG_ALERT (written there in one transaction).  One that does
+ * not fit a message is counted and logged, never lost without a word.
+ */
+static void
+alert_out(json_t *js, void *arg)
+{
+	char	*text;
+	size_t	 len, need;
+
+	if ((text = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json_dumps", __func__);
+	len = strlen(text);
+	if (len + 3 > SIEMD_MAX_PAYLOAD) {
 		cr.alerts_too_large++;
 		log_warnx("alert %s too large to store",
 		    json_string_value(json_object_get(js, "key")));
-	} else {
-		if (imsgev_compose(cr.store, IMSG_ALERT, 0, -1, text,
-		    strlen(text) + 1) == -1)
-			fatal("%s: compose", __func__);
-		cr.alerts++;
+		goto done;
 	}
+	if (cr.outlen + len + 3 > SIEMD_MAX_PAYLOAD)
+		alert_out_flush();
+	need = cr.outlen + len + 3;
+	if (need > cr.outsize) {
+		if ((cr.out = realloc(cr.out, need * 2)) == NULL)
+			fatal("%s: realloc", __func__);
+		cr.outsize = need * 2;
+	}
+	cr.out[cr.outlen++] = cr.outn == 0 ? '[' : ',';
+	memcpy(cr.out + cr.outlen, text, len);
+	cr.outlen += len;
+	cr.outn++;
+	cr.alerts++;
+ done:
 	free(text);
 	json_decref(js);
+}
+
+static void
+alert_out_flush(void)
+{
+	if (cr.outn == 0)
+		return;
+	cr.out[cr.outlen++] = ']';
+	cr.out[cr.outlen++] = '\0';
+	if (imsgev_compose(cr.store, IMSG_ALERT, 0, -1, cr.out,
+	    cr.outlen) == -1)
+		fatal("%s: compose", __func__);
+	cr.alert_msgs++;
+	cr.outlen = 0;
+	cr.outn = 0;
+}
+
+static void
+correlate_hold_timer(int fd, short events, void *arg)
+{
+	struct timeval	 tv = { 0, CORRELATE_TICK_MS * 1000 };
+
+	alert_hold_tick(cr.hold, mono_us());
+	alert_out_flush();
+	evtimer_add(&hold_ev, &tv);
+}
+
+/* SIGTERM: what is held goes to the store before we exit. */
+static void
+correlate_stop(void *arg)
+{
+	alert_hold_flush(cr.hold);
+	alert_out_flush();
+	if (imsgbuf_flush(&cr.store->ibuf) == -1)
+		log_warn("%s: alerts not handed to the store", __func__);
 }
 
 /*
@@ -642,6 +736,7 @@ correlate_silent(const char *text)
 	    "first_seen", (json_int_t)since, "last_seen", (json_int_t)since,
 	    "count", 1, "event_ids");
 	send_alert(js);
+	alert_out_flush();
 	json_decref(in);
 }
 
@@ -770,6 +865,7 @@ correlate_batch(const uint8_t *p, size_t left)
 		corr_flush(cr.ce);
 	if (cr.be != NULL)
 		base_flush(cr.be);
+	alert_out_flush();
 	return (0);
 }
 
@@ -837,6 +933,10 @@ correlate(struct proc_ctx *ctx)
 
 	child_setup(ctx, &cr.c);
 	cr.c.counters = correlate_counters;
+	cr.c.stop = correlate_stop;
+	if ((cr.hold = alert_hold_new(ALERT_HOLD_US, ALERT_HOLD_MAX,
+	    alert_out, NULL)) == NULL)
+		fatal("%s: alert_hold_new", __func__);
 	if ((cr.map = sigma_map_default()) == NULL)
 		fatalx("the built-in field mapping does not load");
 	if ((cr.store = proc_peer(ctx, PROC_STORE, 0)) == NULL)
@@ -856,5 +956,7 @@ correlate(struct proc_ctx *ctx)
 	cr.store->dispatch = correlate_dispatch_store;
 	evtimer_assign(&rules_ev, ctx->evbase, correlate_rules_timer, NULL);
 	evtimer_add(&rules_ev, &tv);
+	evtimer_assign(&hold_ev, ctx->evbase, correlate_hold_timer, NULL);
+	correlate_hold_timer(-1, 0, NULL);
 	child_run(&cr.c);
 }

@@ -22,6 +22,7 @@
 #include "child.h"
 #include "event_wire.h"
 #include "store_triage.h"
+#include "alert_hold.h"
 #include "store_replay.h"
 
 #define STORE_BATCH_EVENTS	10000	/* commit at this many events */
@@ -52,7 +53,8 @@ enum store_stmt {
 	STMT_FILE_INSERT,
 	STMT_REVOKE,
 	STMT_REVOKED,
-	STMT_ALERT_UPSERT,
+	STMT_ALERT_INSERT,
+	STMT_ALERT_UPDATE,
 	STMT_ALERT_GET,
 	STMT_ALERT_HISTORY,
 	STMT_PART_ADD,
@@ -89,24 +91,19 @@ static const char *store_sql[STMT_MAX] = {
 	 * One row per (rule, group, window): a correlation that keeps
 	 * firing in its suppression window updates the same alert.
 	 */
-	[STMT_ALERT_UPSERT] =
+	[STMT_ALERT_INSERT] =
 	    "INSERT INTO alerts (key, rule_id, title, author, description,"
 	    " level, severity, tags, group_key, first_seen, last_seen, count,"
 	    " event_ids, events_total, status, created_at, updated_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14, 'new', ?15, ?15)"
-	    " ON CONFLICT (key) DO UPDATE SET"
-	    " last_seen = max(last_seen, excluded.last_seen),"
-	    " first_seen = min(first_seen, excluded.first_seen),"
-	    " count = count + excluded.count,"
-	    " events_total = events_total + excluded.events_total,"
-	    " event_ids = (SELECT json_group_array(value) FROM (SELECT value"
-	    "  FROM (SELECT value FROM json_each(alerts.event_ids) UNION"
-	    "  SELECT value FROM json_each(excluded.event_ids))"
-	    "  ORDER BY value LIMIT 100)),"
-	    " updated_at = excluded.updated_at",
+	    " ?14, 'new', ?15, ?15)",
+	[STMT_ALERT_UPDATE] =
+	    "UPDATE alerts SET first_seen = min(first_seen, ?2),"
+	    " last_seen = max(last_seen, ?3), count = count + ?4,"
+	    " events_total = events_total + ?5, event_ids = ?6,"
+	    " updated_at = ?7 WHERE id = ?1",
 	[STMT_ALERT_GET] =
-	    "SELECT id, status, assignee, created_at FROM alerts WHERE key = ?1",
+	    "SELECT id, event_ids FROM alerts WHERE key = ?1",
 	[STMT_ALERT_HISTORY] =
 	    "INSERT INTO alert_history (alert_id, at, who, action, from_status,"
 	    " to_status, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -313,6 +310,7 @@ struct store {
 	uint64_t	 detect_dropped;	/* correlate too slow */
 	uint64_t	 alerts_created;
 	uint64_t	 alerts_updated;
+	uint64_t	 alert_batches;	/* transactions of alert reports */
 	struct wire_buf	 fwd[STORE_FWD_CHUNKS];	/* this batch, with ids */
 	size_t		 nfwd;
 	struct ingest_ack acks[STORE_MAX_ACKS];
@@ -397,11 +395,12 @@ real_us(void)
 static json_t *
 store_counters(void *arg)
 {
-	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
+	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
 	    "s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
+	    "alert_batches", (json_int_t)st.alert_batches,
 	    "detect_dropped", (json_int_t)st.detect_dropped,
 	    "live_dropped", (json_int_t)st.live_dropped,
 	    "batches", (json_int_t)st.batches,
@@ -1360,50 +1359,79 @@ bind_js(sqlite3_stmt *s, int col, json_t *js, const char *key)
 }
 
 /*
- * An alert from correlate: inserted, or merged into the alert of the
- * same key (rule, group and window).  It is written at once and then
- * announced to the web process for live streams.
+ * One alert report from correlate: inserted, or merged into the alert
+ * of the same key (rule, group and window), inside the transaction
+ * store_alerts() opened, then announced to the web process for live
+ * streams.  -1 when it is not an alert report.
  */
 static int
-store_alert(const char *text)
+store_alert(json_t *js, int64_t now)
 {
-	sqlite3_stmt	*s = st.stmt[STMT_ALERT_UPSERT];
-	json_t		*js, *ids, *tags, *out;
+	sqlite3_stmt	*s = st.stmt[STMT_ALERT_GET];
+	json_t		*ids, *tags, *out, *total, *old, *merged;
 	char		*idtext, *tagtext, *announce;
-	int64_t		 now = real_us(), id;
+	int64_t		 id = 0, count, ntotal;
 	int		 created;
 
-	if ((js = json_loads(text, 0, NULL)) == NULL || !json_is_object(js) ||
+	if (!json_is_object(js) ||
 	    js_str(js, "key") == NULL || js_str(js, "rule_id") == NULL ||
 	    js_str(js, "severity") == NULL ||
 	    !json_is_integer(json_object_get(js, "first_seen")) ||
-	    !json_is_integer(json_object_get(js, "last_seen"))) {
-		json_decref(js);
+	    !json_is_integer(json_object_get(js, "last_seen")))
 		return (-1);
-	}
-	/*
-	 * The batch of events being written stays open: the alert goes to
-	 * the main file on its own connection, and the events it names
-	 * were committed before correlate saw them.  (Committing the batch
-	 * here made every alert of a storm cut ingestion into tiny
-	 * transactions.)
-	 */
 	ids = json_object_get(js, "event_ids");
+	if (!json_is_array(ids))
+		ids = NULL;
+	count = json_is_integer(json_object_get(js, "count")) ?
+	    json_integer_value(json_object_get(js, "count")) : 1;
+	/* reports merged in correlate say how many ids they stood for */
+	total = json_object_get(js, "events_total");
+	ntotal = json_is_integer(total) ? json_integer_value(total) :
+	    ids != NULL ? (int64_t)json_array_size(ids) : 0;
+
+	/* the alert of this key, if any, and the ids it has */
+	sqlite3_bind_text(s, 1, js_str(js, "key"), -1, SQLITE_TRANSIENT);
+	created = sqlite3_step(s) != SQLITE_ROW;
+	old = NULL;
+	if (!created) {
+		id = sqlite3_column_int64(s, 0);
+		old = json_loads((const char *)sqlite3_column_text(s, 1), 0,
+		    NULL);
+	}
+	sqlite3_reset(s);
+	if (!created) {
+		/* united here: the row keeps the lowest 100 */
+		merged = alert_ids_union(json_is_array(old) ? old : NULL, ids);
+		if (merged == NULL ||
+		    (idtext = json_dumps(merged, JSON_COMPACT)) == NULL)
+			fatal("%s: event ids", __func__);
+		json_decref(merged);
+		json_decref(old);
+		s = st.stmt[STMT_ALERT_UPDATE];
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(js,
+		    "first_seen")));
+		sqlite3_bind_int64(s, 3, json_integer_value(json_object_get(js,
+		    "last_seen")));
+		sqlite3_bind_int64(s, 4, count);
+		sqlite3_bind_int64(s, 5, ntotal);
+		sqlite3_bind_text(s, 6, idtext, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 7, now);
+		store_step(STMT_ALERT_UPDATE);
+		free(idtext);
+		st.alerts_updated++;
+		goto announce;
+	}
+
+	merged = alert_ids_union(ids, NULL);
 	tags = json_object_get(js, "tags");
-	idtext = json_is_array(ids) ? json_dumps(ids, JSON_COMPACT) :
-	    strdup("[]");
+	idtext = merged != NULL ? json_dumps(merged, JSON_COMPACT) : NULL;
 	tagtext = json_is_array(tags) ? json_dumps(tags, JSON_COMPACT) :
 	    strdup("[]");
 	if (idtext == NULL || tagtext == NULL)
 		fatal("%s: json_dumps", __func__);
-
-	/* created or updated: the row tells, read before the upsert */
-	sqlite3_bind_text(st.stmt[STMT_ALERT_GET], 1, js_str(js, "key"), -1,
-	    SQLITE_TRANSIENT);
-	created = sqlite3_step(st.stmt[STMT_ALERT_GET]) != SQLITE_ROW;
-	sqlite3_reset(st.stmt[STMT_ALERT_GET]);
-
-	store_step(STMT_BEGIN);
+	json_decref(merged);
+	s = st.stmt[STMT_ALERT_INSERT];
 	bind_js(s, 1, js, "key");
 	bind_js(s, 2, js, "rule_id");
 	bind_js(s, 3, js, "title");
@@ -1417,37 +1445,26 @@ store_alert(const char *text)
 	    "first_seen")));
 	sqlite3_bind_int64(s, 11, json_integer_value(json_object_get(js,
 	    "last_seen")));
-	sqlite3_bind_int64(s, 12, json_is_integer(json_object_get(js,
-	    "count")) ? json_integer_value(json_object_get(js, "count")) : 1);
+	sqlite3_bind_int64(s, 12, count);
 	sqlite3_bind_text(s, 13, idtext, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 14, json_is_array(ids) ? json_array_size(ids) :
-	    0);
+	sqlite3_bind_int64(s, 14, ntotal);
 	sqlite3_bind_int64(s, 15, now);
-	store_step(STMT_ALERT_UPSERT);
-
-	sqlite3_bind_text(st.stmt[STMT_ALERT_GET], 1, js_str(js, "key"), -1,
-	    SQLITE_TRANSIENT);
-	if (sqlite3_step(st.stmt[STMT_ALERT_GET]) != SQLITE_ROW)
-		fatalx("%s: alert vanished", __func__);
-	id = sqlite3_column_int64(st.stmt[STMT_ALERT_GET], 0);
-	sqlite3_reset(st.stmt[STMT_ALERT_GET]);
-	if (created) {
-		s = st.stmt[STMT_ALERT_HISTORY];
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, now);
-		sqlite3_bind_text(s, 3, "siemd", -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, "created", -1, SQLITE_STATIC);
-		sqlite3_bind_null(s, 5);
-		sqlite3_bind_text(s, 6, "new", -1, SQLITE_STATIC);
-		sqlite3_bind_null(s, 7);
-		store_step(STMT_ALERT_HISTORY);
-		st.alerts_created++;
-	} else
-		st.alerts_updated++;
-	store_step(STMT_COMMIT);
+	store_step(STMT_ALERT_INSERT);
+	id = sqlite3_last_insert_rowid(st.db);
+	s = st.stmt[STMT_ALERT_HISTORY];
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_text(s, 3, "siemd", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, "created", -1, SQLITE_STATIC);
+	sqlite3_bind_null(s, 5);
+	sqlite3_bind_text(s, 6, "new", -1, SQLITE_STATIC);
+	sqlite3_bind_null(s, 7);
+	store_step(STMT_ALERT_HISTORY);
+	st.alerts_created++;
 	free(idtext);
 	free(tagtext);
 
+ announce:
 	out = json_deep_copy(js);
 	json_object_set_new(out, "id", json_integer(id));
 	json_object_set_new(out, "created", json_boolean(created));
@@ -1460,8 +1477,37 @@ store_alert(const char *text)
 		free(announce);
 	}
 	json_decref(out);
-	json_decref(js);
 	return (0);
+}
+
+/*
+ * A message of alert reports (a JSON array, or one object): all
+ * written in one transaction of the main file.  The batch of events
+ * being written stays open: the alerts go to the main file on its own
+ * connection, and the events they name were committed before
+ * correlate saw them.
+ */
+static int
+store_alerts(const char *text)
+{
+	json_t	*js, *v;
+	size_t	 i;
+	int64_t	 now = real_us();
+	int	 rv = 0;
+
+	if ((js = json_loads(text, 0, NULL)) == NULL)
+		return (-1);
+	store_step(STMT_BEGIN);
+	if (json_is_array(js)) {
+		json_array_foreach(js, i, v)
+			if (store_alert(v, now) == -1)
+				rv = -1;
+	} else
+		rv = store_alert(js, now);
+	store_step(STMT_COMMIT);
+	st.alert_batches++;
+	json_decref(js);
+	return (rv);
 }
 
 static int
@@ -1473,7 +1519,7 @@ store_dispatch_correlate(struct imsgev *iev, struct imsg *imsg)
 	switch (imsg->hdr.type) {
 	case IMSG_ALERT:
 		if (imsg_get_string(imsg, &text) == -1 ||
-		    store_alert(text) == -1)
+		    store_alerts(text) == -1)
 			return (-1);
 		break;
 	case IMSG_REPLAY:

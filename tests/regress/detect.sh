@@ -43,6 +43,34 @@ check "alert-history-created" [ "$(sql "SELECT count(*) FROM alert_history h JOI
 echo "198.51.100.66 - - [$now] \"GET /x?q=1%27%20or%20%271%27%3D%271 HTTP/1.1\" 200 0 \"-\" \"curl/8\"" >>"$A"
 check "sqli-updated-count-3" wait_sql "SELECT count FROM alerts WHERE title LIKE 'SQL injection%' AND group_key = 'src_ip=198.51.100.66'" 3
 check "sqli-still-one-alert" [ "$(sql "$QA")" = 1 ]
+
+# an ongoing attack: forty bursts a tenth of a second apart update one
+# alert; correlate holds the updates of a key for a second, so the
+# store writes the row a few times, and every hit is counted
+upd() { "$SIEMCTL" -s "$SOCK" show status | sed -n 's/^store .*alerts_updated=\([0-9]*\).*/\1/p'; }
+u0=$(upd)
+t0=$(date +%s)
+i=0
+while [ $i -lt 40 ]; do
+	j=0
+	while [ $j -lt 2 ]; do
+		echo "198.51.100.77 - - [$now] \"GET /p?id=$i$j%20union%20select%201 HTTP/1.1\" 500 0 \"-\" \"curl/8\"" >>"$A"
+		j=$((j + 1))
+	done
+	sleep 0.1
+	i=$((i + 1))
+done
+QS="SELECT count FROM alerts WHERE title LIKE 'SQL injection%' AND group_key = 'src_ip=198.51.100.77'"
+check "storm-every-hit-counted" wait_sql "$QS" 80
+t1=$(date +%s)
+sleep 2
+u1=$(upd)
+check "storm-one-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=198.51.100.77'")" = 1 ]
+echo "  storm: $((u1 - u0)) alert updates in $((t1 - t0)) s for 40 bursts"
+# at most one a second (and one more for each end of the run)
+check "storm-updates-held" [ $((u1 - u0)) -ge 1 -a $((u1 - u0)) -le $((t1 - t0 + 2)) ]
+check "storm-ids-bounded" [ "$(sql "SELECT json_array_length(event_ids) = 80 AND events_total = 80 FROM alerts WHERE group_key = 'src_ip=198.51.100.77'")" = 1 ]
+check "storm-merged-counted" eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*alerts_merged=[1-9]"'
 # a new rule is taken up live: correlate swaps the set, nothing restarts
 kids=$(children "$PID" | sort | tr '\n' ' ')
 loaded=$("$SIEMCTL" -s "$SOCK" show status | sed -n 's/^correlate .*rules_loaded=\([0-9]*\).*/\1/p')
