@@ -60,6 +60,7 @@ struct correlate {
 	struct child		 c;
 	struct corr_params	 params;		/* from siemd.conf */
 	struct sigma_map	*map;
+	struct sigma_map	*next_map;	/* with the set being received */
 	struct sigma_set	*set;		/* running */
 	struct sigma_set	*next;		/* being received */
 	uint64_t		 next_files;
@@ -222,14 +223,23 @@ correlate_swap(void)
 	size_t			 i, n, loaded = 0, skipped = 0;
 	int64_t			 span, since;
 
-	if (cr.next == NULL && (cr.next = sigma_set_new(cr.map)) == NULL)
+	if (cr.next == NULL && (cr.next = sigma_set_new(cr.next_map != NULL ?
+	    cr.next_map : cr.map)) == NULL)
 		fatal("%s: sigma_set_new", __func__);
 	if (sigma_set_compile(cr.next) == -1) {
 		log_warnx("rule set failed to compile, keeping the running "
 		    "one");
 		sigma_set_free(cr.next);
 		cr.next = NULL;
+		sigma_map_free(cr.next_map);
+		cr.next_map = NULL;
 		return;
+	}
+	/* the running set holds the old mapping until it is freed */
+	if (cr.next_map != NULL) {
+		sigma_map_free(cr.map);
+		cr.map = cr.next_map;
+		cr.next_map = NULL;
 	}
 	/* the engine marks the correlations it cannot run */
 	ce = corr_new(cr.next, cr.map, &cr.params, correlate_corr_alert,
@@ -307,13 +317,31 @@ correlate_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			return (-1);
 		path = tail;
 		yaml = (const char *)tail + rf.pathlen;
-		if (cr.next == NULL &&
-		    (cr.next = sigma_set_new(cr.map)) == NULL)
+		if (cr.next == NULL && (cr.next = sigma_set_new(cr.next_map !=
+		    NULL ? cr.next_map : cr.map)) == NULL)
 			fatal("%s: sigma_set_new", __func__);
 		/* problems are recorded per rule and reported on swap */
 		(void)sigma_set_add_file(cr.next, path, yaml, rf.len);
 		cr.next_files++;
 		break;
+	case IMSG_RULES_MAPPING: {
+		struct sigma_map	*m;
+		const char		*text;
+		char			 err[SIGMA_REASON_LEN];
+
+		if (imsg_get_string(imsg, &text) == -1)
+			return (-1);
+		/* the parent checked it; a failure keeps the running one */
+		if ((m = sigma_map_load_buf(text, strlen(text), err,
+		    sizeof(err))) == NULL) {
+			log_warnx("rules mapping: %s; keeping the running one",
+			    err);
+			break;
+		}
+		sigma_map_free(cr.next_map);
+		cr.next_map = m;
+		break;
+	}
 	case IMSG_RULES_DONE:
 		correlate_swap();
 		break;

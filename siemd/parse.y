@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "siemd.h"
+#include "sigma.h"
 
 /* keep the lexer private to this file */
 #define yylex		conf_yylex
@@ -145,6 +146,7 @@ static int			 seen_database, seen_retention, seen_size;
 static int			 seen_part_rows, seen_part_every;
 static int			 seen_late, seen_groups, seen_rule_groups;
 static int			 seen_parsers, seen_rules, seen_chroot;
+static int			 seen_mapping;
 
 static int	 yylex(void);
 static int	 lex(void);
@@ -169,6 +171,7 @@ static void	 conf_include(const char *, int);
 static void	 set_secrets(const char *, int);
 static void	 check_file(const char *, const char *, int);
 static int	 check_dir(const char *, const char *, int);
+static void	 load_mapping(const char *, int);
 static char	*xstrdup(const char *);
 static void	 listen_reset(void);
 static void	 listen_add(int, int);
@@ -194,7 +197,7 @@ static void	 strlist_free(struct siemd_strlists *);
 
 %token	AFTER API APP BODY BUFFER CA CERTIFICATE CHROOT CLIENT CONNECTIONS CORRELATION CORS GROUPS LATENESS PER RULE
 %token	DATABASE EVERY FORMAT HANDSHAKE HTDOCS IDLE INCLUDE INGEST KEY LIFETIME
-%token	LIMIT LISTEN MATCH MAX MESSAGE ON ORIGIN PARSERS PARTITION PASSWORD PORT
+%token	LIMIT LISTEN MAPPING MATCH MAX MESSAGE ON ORIGIN PARSERS PARTITION PASSWORD PORT
 %token	PREFIX PROXY RATE RECEIVE RETENTION ROLE ROWS RULES SECRET SECRETS SILENT SIZE
 %token	START TAIL TCP TIMEOUT TLS TOKEN TRUSTED UDP USER
 %token	ERROR
@@ -379,6 +382,13 @@ main		: SECRETS STRING		{
 				free(conf->rules);
 				conf->rules = xstrdup($2);
 			}
+		}
+		| RULES MAPPING STRING		{
+			if (seen_mapping++)
+				conferr($<lineno>1, "duplicate rules mapping "
+				    "statement");
+			else
+				load_mapping($3, $<lineno>1);
 		}
 		| CHROOT STRING			{
 			if (seen_chroot++)
@@ -762,6 +772,7 @@ lookup(const char *s)
 		{ "lifetime",		LIFETIME },
 		{ "limit",		LIMIT },
 		{ "listen",		LISTEN },
+		{ "mapping",		MAPPING },
 		{ "match",		MATCH },
 		{ "max",		MAX },
 		{ "message",		MESSAGE },
@@ -1334,6 +1345,58 @@ check_dir(const char *what, const char *path, int line)
 	return (0);
 }
 
+/*
+ * rules mapping "FILE": read now and compiled once to check it (the
+ * error names the YAML line); its text goes to correlate and web.
+ */
+static void
+load_mapping(const char *path, int line)
+{
+	struct sigma_map	*m;
+	char			 err[SIGMA_REASON_LEN], *buf;
+	ssize_t			 n = 0;
+	size_t			 len = 0;
+	int			 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		conferr(line, "rules mapping %s: %s", path, strerror(errno));
+		return;
+	}
+	if ((buf = malloc(SIGMA_MAX_FILE + 1)) == NULL)
+		fatal("%s: malloc", __func__);
+	while (len <= SIGMA_MAX_FILE &&
+	    (n = read(fd, buf + len, SIGMA_MAX_FILE + 1 - len)) > 0)
+		len += n;
+	if (n == -1) {
+		conferr(line, "rules mapping %s: %s", path, strerror(errno));
+		close(fd);
+		goto bad;
+	}
+	close(fd);
+	if (len > SIGMA_MAX_FILE) {
+		conferr(line, "rules mapping %s: larger than %d bytes", path,
+		    SIGMA_MAX_FILE);
+		goto bad;
+	}
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len) != NULL) {
+		conferr(line, "rules mapping %s: not a text file", path);
+		goto bad;
+	}
+	if ((m = sigma_map_load_buf(buf, len, err, sizeof(err))) == NULL) {
+		conferr(line, "rules mapping %s: %s", path, err);
+		goto bad;
+	}
+	sigma_map_free(m);
+	free(conf->rules_mapping);
+	free(conf->mapping_text);
+	conf->rules_mapping = xstrdup(path);
+	conf->mapping_text = buf;
+	return;
+ bad:
+	free(buf);
+}
+
 static void
 set_secrets(const char *path, int line)
 {
@@ -1865,7 +1928,7 @@ parse_config(const char *filename, int flags)
 	seen_database = seen_retention = seen_size = 0;
 	seen_part_rows = seen_part_every = 0;
 	seen_late = seen_groups = seen_rule_groups = 0;
-	seen_parsers = seen_rules = seen_chroot = 0;
+	seen_parsers = seen_rules = seen_chroot = seen_mapping = 0;
 	file = NULL;
 	if ((file = pushfile(filename, 0)) == NULL) {
 		conf = NULL;
@@ -1990,6 +2053,8 @@ conf_free(struct siemd_conf *c)
 	free(c->secrets_where);
 	free(c->database);
 	free(c->rules);
+	free(c->rules_mapping);
+	free(c->mapping_text);
 	free(c->chroot);
 	free(c->api.prefix);
 	free(c->api.htdocs);

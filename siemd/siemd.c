@@ -340,11 +340,16 @@ check_rules(struct siemd_conf *conf)
 	struct corr_engine	*ce;
 	size_t			 i, n, loaded = 0, skipped = 0, invalid = 0;
 	int			 files, errors;
+	char			 err[SIGMA_REASON_LEN];
 
 	if (conf->rules == NULL || rules_absent(conf))
 		return;
-	if ((map = sigma_map_default()) == NULL ||
-	    (set = sigma_set_new(map)) == NULL)
+	if (conf->mapping_text != NULL)
+		map = sigma_map_load_buf(conf->mapping_text,
+		    strlen(conf->mapping_text), err, sizeof(err));
+	else
+		map = sigma_map_default();
+	if (map == NULL || (set = sigma_set_new(map)) == NULL)
 		errx(1, "cannot set up the rule compiler");
 	files = rules_read(conf->rules, check_rule_file, set, &errors);
 	if (sigma_set_compile(set) == -1)
@@ -670,12 +675,30 @@ static void
 parent_send_rules(struct siemd_conf *conf)
 {
 	struct proc_child	*pc;
+	const char		*mapping;
 	int			 n, errors;
 
+	/*
+	 * The Sigma mapping first (the configured file, or the built-in
+	 * one when the configuration names none): the rule files that
+	 * follow compile against it, and web's explain and backtest use
+	 * the same.
+	 */
+	mapping = conf->mapping_text != NULL ? conf->mapping_text :
+	    sigma_map_default_text();
+	if (strlen(mapping) + 1 > SIEMD_MAX_PAYLOAD)
+		log_warnx("rules mapping: too large to send");
+	else if (proc_compose_all(&env.ps, PROC_WEB, IMSG_RULES_MAPPING, -1,
+	    mapping, strlen(mapping) + 1) == -1)
+		fatal("%s: compose", __func__);
 	if (conf->rules == NULL || rules_absent(conf))
 		return;
 	if ((pc = proc_child_of(&env.ps, PROC_CORRELATE, 0)) == NULL)
 		return;
+	if (strlen(mapping) + 1 <= SIEMD_MAX_PAYLOAD &&
+	    imsgev_compose(&pc->iev, IMSG_RULES_MAPPING, 0, -1, mapping,
+	    strlen(mapping) + 1) == -1)
+		fatal("%s: compose", __func__);
 	n = rules_read(conf->rules, parent_send_rule, pc, &errors);
 	if (imsgev_compose(&pc->iev, IMSG_RULES_DONE, 0, -1, NULL, 0) == -1)
 		fatal("%s: compose", __func__);
@@ -910,6 +933,12 @@ parent_reload(char *errbuf, size_t errlen)
 		free(env.conf->rules);
 		env.conf->rules = nconf->rules;
 		nconf->rules = NULL;
+		free(env.conf->rules_mapping);
+		env.conf->rules_mapping = nconf->rules_mapping;
+		nconf->rules_mapping = NULL;
+		free(env.conf->mapping_text);
+		env.conf->mapping_text = nconf->mapping_text;
+		nconf->mapping_text = NULL;
 		conf_free(nconf);
 		parent_send_rules(env.conf);
 		snprintf(errbuf, errlen, "rules reloaded; the rest of the "

@@ -116,6 +116,7 @@ enum siemd_proc {
 	X(IMSG_REVOKED_LIST,	"store -> web: NUL-terminated JSON array") \
 	X(IMSG_STATUS_REQ,	"web -> parent: no payload") \
 	X(IMSG_STATUS_ALL,	"parent -> web: NUL-terminated JSON processes") \
+	X(IMSG_RULES_MAPPING,	"parent -> correlate, web: NUL-terminated mapping YAML") \
 	X(IMSG_RULE_FILE,	"parent -> correlate: struct rule_file, path, yaml") \
 	X(IMSG_RULES_DONE,	"parent -> correlate: the set is complete") \
 	X(IMSG_ALERT,		"correlate -> store: NUL-terminated JSON alert") \
@@ -430,6 +431,8 @@ struct siemd_conf {
 	int64_t			 corr_max_groups_rule;	/* 0 = default */
 	int			 parsers;
 	char			*rules;
+	char			*rules_mapping;	/* Sigma mapping file, or NULL */
+	char			*mapping_text;	/* its YAML, checked */
 	char			*chroot;	/* empty dir for sandboxes */
 	struct siemd_listeners	 listeners;	/* syslog */
 	struct siemd_tails	 tails;

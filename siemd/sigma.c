@@ -3295,7 +3295,7 @@ sigma_set_new(const struct sigma_map *map)
 
 	if ((set = calloc(1, sizeof(*set))) == NULL)
 		fatal("%s: calloc", __func__);
-	set->map = map;
+	set->map = sigma_map_hold(map);
 	if (sigma_mctx == NULL) {
 		if ((sigma_mctx = pcre2_match_context_create(NULL)) == NULL)
 			fatalx("%s: pcre2_match_context_create", __func__);
@@ -3541,6 +3541,7 @@ sigma_set_free(struct sigma_set *set)
 	free(set->bucket);
 	free(set->nbucket);
 	pf_free(set);
+	sigma_map_release(set->map);
 	free(set);
 }
 

@@ -283,6 +283,8 @@ size_t		 sigma_map_entries(const struct sigma_map *);
 int		 sigma_map_placeholder(struct sigma_map *, const char *,
 		    const char **, size_t);
 void		 sigma_map_free(struct sigma_map *);
+const struct sigma_map *sigma_map_hold(const struct sigma_map *);
+void		 sigma_map_release(const struct sigma_map *);
 
 /* sigma.c */
 struct sigma_set;

@@ -72,6 +72,7 @@ struct sigma_map {
 	size_t			 nls;
 	struct sigma_ph		*ph;
 	size_t			 nph;
+	int			*holds;		/* rule sets using it */
 };
 
 struct map_load {
@@ -500,7 +501,8 @@ sigma_map_load_buf(const char *buf, size_t len, char *err, size_t errlen)
 	struct map_load	 ml;
 
 	memset(&ml, 0, sizeof(ml));
-	if ((ml.map = calloc(1, sizeof(*ml.map))) == NULL)
+	if ((ml.map = calloc(1, sizeof(*ml.map))) == NULL ||
+	    (ml.map->holds = calloc(1, sizeof(*ml.map->holds))) == NULL)
 		fatal("%s: calloc", __func__);
 	ml.err = err;
 	ml.errlen = errlen;
@@ -614,6 +616,27 @@ sigma_map_placeholder_get(const struct sigma_map *m, const char *name,
 	return (NULL);
 }
 
+/*
+ * A rule set holds the map it was compiled with (sigma_set_new), so a
+ * reload may let go of the old map while a set built on it still runs:
+ * the last of the owner and the sets to let go frees it.  The count
+ * lives outside the struct so that holders keep a const pointer.
+ */
+const struct sigma_map *
+sigma_map_hold(const struct sigma_map *m)
+{
+	if (m != NULL && m->holds != NULL)
+		(*m->holds)++;
+	return (m);
+}
+
+void
+sigma_map_release(const struct sigma_map *m)
+{
+	if (m != NULL)
+		sigma_map_free((struct sigma_map *)(uintptr_t)m);
+}
+
 void
 sigma_map_free(struct sigma_map *m)
 {
@@ -622,6 +645,11 @@ sigma_map_free(struct sigma_map *m)
 
 	if (m == NULL)
 		return;
+	if (m->holds != NULL && *m->holds > 0) {
+		(*m->holds)--;
+		return;
+	}
+	free(m->holds);
 	for (i = 0; i < m->nls; i++) {
 		ls = &m->ls[i];
 		free(ls->name);

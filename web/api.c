@@ -59,6 +59,7 @@
 #include "server.h"
 #include "api.h"
 #include "api_rules.h"
+#include "api_explain.h"
 
 #define CURSOR_VERSION		1
 #define CURSOR_RAW		(1 + 8 + 8 + API_HASH_LEN)
@@ -1991,6 +1992,11 @@ api_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		if (imsg_get_string(imsg, &s) == -1)
 			return (-1);
 		api_rule_source_answer(s);
+		break;
+	case IMSG_RULES_MAPPING:
+		if (imsg_get_string(imsg, &s) == -1)
+			return (-1);
+		api_explain_mapping(s);
 		break;
 	case IMSG_STATUS_ALL:
 		if (imsg_get_string(imsg, &s) == -1)

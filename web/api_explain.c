@@ -55,7 +55,10 @@ static const char *const int_names[] = {
 
 static struct sigma_map	*explain_map;
 
-/* The built-in mapping, loaded once; no JIT in this process. */
+/*
+ * The mapping correlate uses, as the parent sent it at start and at
+ * every reload; the built-in one until then.  No JIT in this process.
+ */
 static struct sigma_map *
 map_get(void)
 {
@@ -64,6 +67,24 @@ map_get(void)
 		explain_map = sigma_map_default();
 	}
 	return (explain_map);
+}
+
+/* A backtest still running keeps the mapping it started with. */
+void
+api_explain_mapping(const char *text)
+{
+	struct sigma_map	*m;
+	char			 err[SIGMA_REASON_LEN];
+
+	sigma_set_jit(0);
+	if ((m = sigma_map_load_buf(text, strlen(text), err,
+	    sizeof(err))) == NULL) {
+		log_warnx("rules mapping: %s; explain keeps the one it had",
+		    err);
+		return;
+	}
+	sigma_map_free(explain_map);
+	explain_map = m;
 }
 
 /* A JSON object body; NULL when answered already. */

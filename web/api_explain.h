@@ -12,5 +12,6 @@ struct request;
 
 void	 api_rules_explain(struct request *);
 void	 api_rules_backtest(struct request *);
+void	 api_explain_mapping(const char *);
 
 #endif /* SIEMD_API_EXPLAIN_H */

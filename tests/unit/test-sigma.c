@@ -1121,6 +1121,38 @@ test_default_map(void)
 	TEST_END();
 }
 
+/*
+ * A set holds its mapping: the owner may let go first (a reload does)
+ * and the set still matches; the last to let go frees it (ASan run).
+ */
+static void
+test_map_held(void)
+{
+	struct sigma_map	*m;
+	struct sigma_set	*set;
+	struct sigma_rule	*r;
+	struct siem_event	 ev;
+	struct sigma_event	 se;
+	char			 err[SIGMA_REASON_LEN];
+
+	TEST_BEGIN("map-held-by-set");
+	m = sigma_map_load_buf(test_map_text, strlen(test_map_text), err,
+	    sizeof(err));
+	CHECK(m != NULL);
+	set = one_rule(m, "title: held\nlogsource: {product: t}\n"
+	    "detection:\n    s: {User|expand: '%Admins%'}\n"
+	    "    condition: s\n", &r);
+	CHECK_INT(r->state, SIGMA_LOADED);
+	sigma_map_free(m);
+	build_event(&ev, "user_id=root");
+	sigma_event_from_event(&se, &ev);
+	CHECK_INT(sigma_match(set, &se, NULL, NULL), 1);
+	sigma_event_done(&se);
+	event_clear(&ev);
+	sigma_set_free(set);
+	TEST_END();
+}
+
 int
 main(void)
 {
@@ -1141,6 +1173,7 @@ main(void)
 	test_correlations();
 	test_mapping_file();
 	test_default_map();
+	test_map_held();
 	sigma_map_free(tmap);
 	TEST_EXIT();
 }
