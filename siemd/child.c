@@ -7,11 +7,14 @@
  */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -219,6 +222,29 @@ child_status(int fd, short events, void *arg)
 	free(s);
 	json_decref(js);
 	evtimer_add(&c->ev_status, &tv);
+}
+
+/*
+ * Lower this process's CPU priority, before the sandbox closes.  Each
+ * child has a session of its own, and where the kernel schedules by
+ * autogroup (one per session) CPU time is shared between autogroups
+ * before nice values count; so the autogroup, which holds this process
+ * alone, gets the same value.
+ */
+void
+child_nice(int n)
+{
+	char	 buf[16];
+	int	 fd, len;
+
+	if (setpriority(PRIO_PROCESS, 0, n) == -1)
+		log_warn("setpriority %d", n);
+	if ((fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC)) == -1)
+		return;		/* no autogroups here */
+	len = snprintf(buf, sizeof(buf), "%d\n", n);
+	if (write(fd, buf, len) != len)
+		log_debug("autogroup nice %d: %s", n, strerror(errno));
+	close(fd);
 }
 
 __dead void

@@ -51,5 +51,6 @@ const struct child_file *child_file(struct child *, int, int);
 struct siemd_secret *child_secret(struct child *, const char *);
 void		 child_wipe_files(struct child *);
 char		*child_dbdir(struct child *);
+void		 child_nice(int);
 
 #endif /* SIEMD_CHILD_H */

@@ -46,6 +46,7 @@
 #define QUERY_BUDGET_MS		10000		/* default time budget */
 #define QUERY_BUDGET_MAX	120000
 #define QUERY_POLL_US		20000		/* channel checked this often */
+#define QUERY_NICE		10		/* below ingestion on a busy machine */
 #define QUERY_PROGRESS_OPS	1000		/* VM steps between checks */
 #define QUERY_MAX_LIMIT		10000		/* rows per answer */
 #define QUERY_MAX_BYTES		(16 * 1024 * 1024)	/* per answer */
@@ -2898,6 +2899,12 @@ query(struct proc_ctx *ctx)
 		fatalx("no channel to the web process");
 	/* SQLite keeps its temporary data in memory: the jail has no /tmp */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/*
+	 * Searches yield the CPU to ingestion: on a busy machine the
+	 * scheduler gives the store and the parsers their share first,
+	 * so a heavy query costs latency, not events.
+	 */
+	child_nice(QUERY_NICE);
 	child_seal(&q.c, child_dbdir(&q.c));
 	q.web->dispatch = query_dispatch_web;
 	event_assign(&q.run_ev, ctx->evbase, -1, 0, query_run, NULL);

@@ -21,6 +21,8 @@
 #include "api.h"
 #include "api_alerts.h"
 
+#define WEB_NICE	5		/* below ingestion, above the queries */
+
 static json_t	*web_counters(void *);
 static void	 web_stop(void *);
 static json_t	*web_listener_conf(json_t *, int);
@@ -137,6 +139,12 @@ web(struct proc_ctx *ctx)
 	}
 	child_wipe_files(&c);
 	auth_init(&c);
+	/*
+	 * Answers yield the CPU to ingestion (as the query processes do):
+	 * on a saturated machine a request waits a little longer, while
+	 * a datagram that waits is lost.
+	 */
+	child_nice(WEB_NICE);
 	child_seal(&c, htdocs);
 	live_init(ctx);
 	api_init(ctx);
