@@ -41,6 +41,7 @@
 #define STORE_WAL_RESTART	16384	/* frames: wait, start over */
 #define STORE_WAL_RETRY		1024	/* frames until the next try */
 #define STORE_WAL_WAIT_MS	25	/* for readers, at most */
+#define STORE_WAL_LATER		16	/* closed partitions left in WAL */
 #define STORE_MAX_ACKS		256		/* HTTP requests per batch */
 #define STORE_REPLAY_PARTS	16		/* partitions a replay reads */
 #define STORE_VROLLUPS		8192		/* value counts per batch */
@@ -322,6 +323,8 @@ struct store {
 	size_t		 nacks;
 	uint64_t	 live_dropped;		/* web too slow for live */
 	uint64_t	 wal_restarts;		/* WAL started over */
+	char		*wal_later[STORE_WAL_LATER];	/* closed, still WAL */
+	size_t		 nwal_later;
 	uint64_t	 wal_restart_busy;	/* readers in the way */
 	sqlite3		*db;		/* main: alerts, tokens, partitions */
 	sqlite3		*pdb;		/* the partition being written */
@@ -715,6 +718,50 @@ db_bytes(sqlite3 *db)
 }
 
 /*
+ * A closed partition that a reader kept open in WAL mode: its switch to
+ * a rollback journal is tried again by the retention timer until it
+ * works (its content is all in the file already).
+ */
+static void
+wal_later(const char *file)
+{
+	if (st.nwal_later == STORE_WAL_LATER) {
+		log_debug("%s: left in WAL mode", file);
+		return;
+	}
+	if ((st.wal_later[st.nwal_later] = strdup(file)) == NULL)
+		fatal("%s: strdup", __func__);
+	st.nwal_later++;
+}
+
+static void
+wal_later_retry(void)
+{
+	sqlite3	*db;
+	size_t	 i = 0;
+	int	 ok;
+
+	while (i < st.nwal_later) {
+		ok = 0;
+		if (sqlite3_open_v2(st.wal_later[i], &db,
+		    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
+		    SQLITE_OK) {
+			sqlite3_busy_timeout(db, 10);
+			ok = sqlite3_exec(db, "PRAGMA journal_mode = DELETE",
+			    NULL, NULL, NULL) == SQLITE_OK;
+		} else if (access(st.wal_later[i], F_OK) == -1)
+			ok = 1;		/* removed by retention */
+		sqlite3_close(db);
+		if (!ok) {
+			i++;
+			continue;
+		}
+		free(st.wal_later[i]);
+		st.wal_later[i] = st.wal_later[--st.nwal_later];
+	}
+}
+
+/*
  * A partition is closed: everything checkpointed into the file, which
  * then uses a rollback journal (it is never written again, and readers
  * need no WAL index to read it), and its bounds recorded.
@@ -740,9 +787,12 @@ part_seal(sqlite3 *db, int64_t seq, const char *file)
 	    NULL, NULL) != SQLITE_OK)
 		log_warnx("%s: checkpoint: %s", file, sqlite3_errmsg(db));
 	else if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL,
-	    NULL, NULL) != SQLITE_OK)
-		log_debug("%s: stays in WAL mode: %s", file,
+	    NULL, NULL) != SQLITE_OK) {
+		/* a reader still has it open: switched later */
+		log_debug("%s: stays in WAL mode for now: %s", file,
 		    sqlite3_errmsg(db));
+		wal_later(file);
+	}
 	sqlite3_bind_int64(s, 5, db_bytes(db));
 	store_step(STMT_PART_SEAL);
 }
@@ -1796,6 +1846,7 @@ store_retain_timer(int fd, short events, void *arg)
 
 	if (roll_due(1))
 		store_roll();
+	wal_later_retry();
 	cutoff = st.retention_age > 0 ? real_us() - st.retention_age : 0;
 	if (sqlite3_prepare_v2(st.db, "SELECT seq, file, coalesce("
 	    "last_received_at, 0), coalesce(bytes, 0), coalesce(last_id -"
