@@ -23,6 +23,7 @@
 #define PROC_MAX_INSTANCES	16
 #define PROC_SETUP_TIMEOUT	30	/* seconds for the start-up handshake */
 #define PROC_STOP_TIMEOUT	5	/* seconds children get to exit */
+#define PROC_SOCKBUF		(4 * 1024 * 1024)	/* bytes in flight per channel */
 
 /* Message types the privsep layer owns; daemons number theirs above. */
 enum proc_imsg_type {

@@ -323,6 +323,8 @@ struct store {
 	size_t		 nacks;
 	uint64_t	 live_dropped;		/* web too slow for live */
 	uint64_t	 wal_restarts;		/* WAL started over */
+	size_t		 fwd_detect_peak;	/* bytes queued to correlate */
+	size_t		 fwd_live_peak;		/* to web */
 	char		*wal_later[STORE_WAL_LATER];	/* closed, still WAL */
 	size_t		 nwal_later;
 	uint64_t	 wal_restart_busy;	/* readers in the way */
@@ -406,7 +408,7 @@ static json_t *
 store_counters(void *arg)
 {
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
-	    "s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
@@ -423,6 +425,8 @@ store_counters(void *arg)
 	    "partition_events", (json_int_t)(st.next_id - st.pfirst),
 	    "partitions_closed", (json_int_t)st.rolled,
 	    "partitions_removed", (json_int_t)st.dropped,
+	    "queued_detect_peak", (json_int_t)st.fwd_detect_peak,
+	    "queued_live_peak", (json_int_t)st.fwd_live_peak,
 	    "wal_restarts", (json_int_t)st.wal_restarts,
 	    "wal_restart_busy", (json_int_t)st.wal_restart_busy));
 }
@@ -1052,6 +1056,11 @@ store_forward(void)
 		wire_reset(&st.fwd[i]);
 	}
 	st.nfwd = 0;
+	if (st.correlate != NULL &&
+	    imsgbuf_queued(&st.correlate->ibuf) > st.fwd_detect_peak)
+		st.fwd_detect_peak = imsgbuf_queued(&st.correlate->ibuf);
+	if (st.web != NULL && imsgbuf_queued(&st.web->ibuf) > st.fwd_live_peak)
+		st.fwd_live_peak = imsgbuf_queued(&st.web->ibuf);
 	for (i = 0; i < st.nacks; i++)
 		if (st.web != NULL && imsgev_compose(st.web, IMSG_INGEST_ACK,
 		    0, -1, &st.acks[i], sizeof(st.acks[i])) == -1)
