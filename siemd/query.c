@@ -1129,9 +1129,14 @@ parts_refresh(void)
 	size_t		 n = 0, cap = 0, i, j = 0;
 	int		 rv;
 
+	/* min_ts, max_ts: schema 6; the store may be migrating still */
 	if ((rv = sqlite3_prepare_v2(q.db, "SELECT seq, file, first_id,"
-	    " coalesce(last_id, first_id - 1), sealed_at IS NOT NULL FROM"
-	    " partitions ORDER BY seq", -1, &s, NULL)) != SQLITE_OK)
+	    " coalesce(last_id, first_id - 1), sealed_at IS NOT NULL,"
+	    " min_ts, max_ts FROM partitions ORDER BY seq", -1, &s,
+	    NULL)) != SQLITE_OK &&
+	    (rv = sqlite3_prepare_v2(q.db, "SELECT seq, file, first_id,"
+	    " coalesce(last_id, first_id - 1), sealed_at IS NOT NULL, NULL,"
+	    " NULL FROM partitions ORDER BY seq", -1, &s, NULL)) != SQLITE_OK)
 		return (query_sqlerr(rv, sqlite3_errmsg(q.db)));
 	while ((rv = step(s)) == SQLITE_ROW) {
 		if (n == cap) {
@@ -1147,6 +1152,12 @@ parts_refresh(void)
 		p->last_id = p->sealed ? sqlite3_column_int64(s, 3) :
 		    INT64_MAX;
 		p->min_ts = p->max_ts = -1;
+		/* recorded when it closed: no need to open it to know */
+		if (p->sealed && sqlite3_column_type(s, 5) == SQLITE_INTEGER &&
+		    sqlite3_column_type(s, 6) == SQLITE_INTEGER) {
+			p->min_ts = sqlite3_column_int64(s, 5);
+			p->max_ts = sqlite3_column_int64(s, 6);
+		}
 		p->version = -1;
 		while (j < q.nparts && q.parts[j].seq < p->seq)
 			j++;

@@ -32,7 +32,7 @@
 #define STORE_CACHE_KIB		32768	/* page cache of the partition */
 #define STORE_MAIN_CACHE_KIB	8192	/* of the main file, of sealing */
 #define STORE_MAX_FILES_BATCH	1024	/* distinct files in one batch */
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 #define STORE_FWD_CHUNK		(512 * 1024)	/* bytes per IMSG_STORED */
 #define STORE_FWD_CHUNKS	32		/* then commit early */
 #define STORE_FWD_QLIMIT	(64 * 1024 * 1024)
@@ -118,7 +118,8 @@ static const char *store_sql[STMT_MAX] = {
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[STMT_PART_SEAL] =
 	    "UPDATE partitions SET sealed_at = ?2, last_id = ?3,"
-	    " last_received_at = ?4, bytes = ?5 WHERE seq = ?1",
+	    " last_received_at = ?4, bytes = ?5, min_ts = ?6, max_ts = ?7"
+	    " WHERE seq = ?1",
 	[STMT_PART_DROP] = "DELETE FROM partitions WHERE seq = ?1",
 
 	[STMT_PBEGIN] = "BEGIN IMMEDIATE",
@@ -278,6 +279,15 @@ static const char store_schema_v4[] =
  * file as partition 0 until retention removes them; "files" keeps the
  * identity of tailed files, their offsets move to the partitions.
  */
+/*
+ * Version 6: the bounds of ts in a closed partition, recorded when it
+ * closes, so that a search with a time range skips it without opening
+ * it (NULL for partitions closed before: they are opened once).
+ */
+static const char store_schema_v6[] =
+	"ALTER TABLE partitions ADD COLUMN min_ts INTEGER;"
+	"ALTER TABLE partitions ADD COLUMN max_ts INTEGER;";
+
 static const char store_schema_v5[] =
 	"CREATE TABLE partitions ("
 	" seq INTEGER PRIMARY KEY, file TEXT NOT NULL,"
@@ -604,7 +614,8 @@ store_open(void)
 		store_exec(store_schema_v2);
 		store_exec(triage_schema);
 		store_exec(store_schema_v5);
-		store_exec("INSERT INTO schema_version VALUES (5)");
+		store_exec(store_schema_v6);
+		store_exec("INSERT INTO schema_version VALUES (6)");
 		store_exec("COMMIT");
 		log_info("created database schema version %d",
 		    STORE_SCHEMA_VERSION);
@@ -666,6 +677,13 @@ store_open(void)
 		store_exec("INSERT INTO schema_version VALUES (5)");
 		store_exec("COMMIT");
 		log_info("database schema migrated to version 5");
+	}
+	if (version < 6) {
+		store_exec("BEGIN");
+		store_exec(store_schema_v6);
+		store_exec("INSERT INTO schema_version VALUES (6)");
+		store_exec("COMMIT");
+		log_info("database schema migrated to version 6");
 	}
 	stmt_prepare(0, STMT_MAIN_MAX);
 	part_init();
@@ -782,10 +800,17 @@ part_seal(sqlite3 *db, int64_t seq, const char *file)
 	if (last == -1) {
 		sqlite3_bind_null(s, 3);
 		sqlite3_bind_null(s, 4);
+		sqlite3_bind_null(s, 6);
+		sqlite3_bind_null(s, 7);
 	} else {
 		sqlite3_bind_int64(s, 3, last);
 		sqlite3_bind_int64(s, 4, db_int(db, "SELECT received_at FROM"
 		    " events ORDER BY id DESC LIMIT 1", 0));
+		/* two walks down the ts index */
+		sqlite3_bind_int64(s, 6, db_int(db, "SELECT min(ts) FROM"
+		    " events", 0));
+		sqlite3_bind_int64(s, 7, db_int(db, "SELECT max(ts) FROM"
+		    " events", 0));
 	}
 	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
 	    NULL, NULL) != SQLITE_OK)

@@ -22,6 +22,7 @@
 #	BENCH_RSYSLOG	0 to skip the rsyslog reference
 #	BENCH_RSYSLOG_N	events per rsyslog test (1000000)
 #	BENCH_TIMEOUT	seconds any one phase may take (900 + BENCH_ROWS/5000)
+#	BENCH_PART_ROWS	"partition rows" of the daemons (siemd's default)
 #	O		build directory holding siemd and siemctl (obj)
 #	KEEP		keep the temporary directory
 
@@ -363,6 +364,8 @@ bands() {
 NSTART=0
 bench_start() {
 	write_conf
+	[ -n "${BENCH_PART_ROWS:-}" ] &&
+	    echo "partition rows $BENCH_PART_ROWS" >>"$D/siemd.conf"
 	start || { echo "bench: siemd did not start"; exit 1; }
 	_i=0
 	until [ -n "$(newest_part)" ]

@@ -50,7 +50,7 @@ check "made-v4" [ "$(main_sql "SELECT max(version) || ' ' || (SELECT count(*) FR
 
 jsonl 20 300 >>"$F"
 start || { fail start-v5 "siemd did not start on the old database"; finish; }
-check "migrated" wait_sql "SELECT max(version) FROM schema_version" 5
+check "migrated" wait_sql "SELECT max(version) FROM schema_version" 6
 check "partition-0" [ "$(main_sql "SELECT seq, file, first_id, last_id FROM partitions WHERE seq = 0")" = "0|siem.db|1|300" ]
 check "resumed-no-duplicates" wait_sql "SELECT count(*), count(DISTINCT json_extract(data_json, '\$.seq')) FROM events WHERE source_file = '$F'" "320|320"
 check "ids-continue" [ "$(main_sql "SELECT first_id FROM partitions WHERE seq = 1")" = 301 ]

@@ -48,6 +48,10 @@ n=$(main_sql "$PARTS")
 check "six-partitions" [ "$n" -ge 6 ]
 check "partition-files" [ "$(ls "$D"/db/siem.p*.db | wc -l)" = "$n" ]
 check "closed-have-bounds" [ "$(main_sql "SELECT count(*) FROM partitions WHERE sealed_at IS NOT NULL AND last_id - first_id + 1 = 100")" -ge 5 ]
+# and the bounds of their event times, as their events say
+tsb=$(sqlite3 "$D/db/siem.p000002.db" "SELECT min(ts) || ' ' || max(ts) FROM events")
+check "closed-have-time-bounds" [ "$(main_sql "SELECT min_ts || ' ' || max_ts FROM partitions WHERE seq = 2")" = "$tsb" ]
+check "open-no-time-bounds" [ "$(main_sql "SELECT count(*) FROM partitions WHERE sealed_at IS NULL AND min_ts IS NULL")" = 1 ]
 check "one-open" [ "$(main_sql "SELECT count(*) FROM partitions WHERE sealed_at IS NULL")" = 1 ]
 check "ids-contiguous" [ "$(main_sql "SELECT count(*) FROM partitions a JOIN partitions b ON b.seq = a.seq + 1 WHERE b.first_id != a.last_id + 1")" = 0 ]
 # (a reader that had it open when it closed delays the switch a little)
