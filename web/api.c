@@ -1287,10 +1287,11 @@ call_closed(struct conn *c, void *arg)
 
 /*
  * Send a query for this request; on failure answer 503.  The answer
- * goes to done with the request's ticket in call->ticket.
+ * goes to done with the request's ticket in call->ticket; the
+ * connection closing first cancels it.
  */
-static struct api_call *
-ask(struct request *req, int kind, json_t *params, int budget_ms,
+struct api_call *
+api_ask(struct request *req, int kind, json_t *params, int budget_ms,
     api_done_cb done, void *arg)
 {
 	struct api_call	*call;
@@ -1304,14 +1305,19 @@ ask(struct request *req, int kind, json_t *params, int budget_ms,
 	return (call);
 }
 
-/* The connection of a finished call, or NULL if it has gone. */
-static struct conn *
-call_conn(struct api_call *call, int status, const char *detail)
+/*
+ * The connection of a finished call, or NULL if it has gone or the
+ * call failed (then the problem is answered here).  The call is about
+ * to be freed: the connection stops watching it.
+ */
+struct conn *
+api_call_conn(struct api_call *call, int status, const char *detail)
 {
 	struct conn	*c;
 
 	if ((c = request_lookup(call->ticket)) == NULL)
 		return (NULL);
+	resp_watch(c, NULL, NULL, NULL);
 	if (status != 200) {
 		http_problem(c, status, detail);
 		return (NULL);
@@ -1341,7 +1347,7 @@ done_data(struct api_call *call, int status, const char *detail)
 {
 	struct conn	*c;
 
-	if ((c = call_conn(call, status, detail)) != NULL)
+	if ((c = api_call_conn(call, status, detail)) != NULL)
 		send_data(c, call->body, call->len, "}");
 }
 
@@ -1350,7 +1356,7 @@ done_plain(struct api_call *call, int status, const char *detail)
 {
 	struct conn	*c;
 
-	if ((c = call_conn(call, status, detail)) != NULL)
+	if ((c = api_call_conn(call, status, detail)) != NULL)
 		resp_send(c, 200, "application/json", NULL, call->body,
 		    call->len);
 }
@@ -1405,7 +1411,7 @@ done_events(struct api_call *call, int status, const char *detail)
 	json_t			*last;
 	char			 cur[API_CURSOR_MAX + 32], tail[API_CURSOR_MAX];
 
-	if ((c = call_conn(call, status, detail)) != NULL) {
+	if ((c = api_call_conn(call, status, detail)) != NULL) {
 		last = json_object_get(call->meta, "last_id");
 		if (json_is_true(json_object_get(call->meta, "more")) &&
 		    json_is_integer(last) &&
@@ -1493,7 +1499,7 @@ api_events(struct request *req)
 	json_object_set_new(p, "format", json_string("json"));
 	if (before != -1)
 		json_object_set_new(p, "before_id", json_integer(before));
-	if ((call = ask(req, QK_EVENTS, p, API_BUDGET_MS, done_events,
+	if ((call = api_ask(req, QK_EVENTS, p, API_BUDGET_MS, done_events,
 	    x)) == NULL)
 		free(x);
 	else
@@ -1508,7 +1514,7 @@ done_found(struct api_call *call, int status, const char *detail)
 {
 	struct conn	*c;
 
-	if ((c = call_conn(call, status, detail)) == NULL)
+	if ((c = api_call_conn(call, status, detail)) == NULL)
 		return;
 	if (!json_is_true(json_object_get(call->meta, "found")))
 		http_problem(c, 404, call->arg);
@@ -1530,7 +1536,7 @@ api_event(struct request *req)
 		return;
 	}
 	p = json_pack("{s:I}", "id", (json_int_t)n);
-	ask(req, QK_EVENT, p, API_BUDGET_MS, done_found, "no such event");
+	api_ask(req, QK_EVENT, p, API_BUDGET_MS, done_found, "no such event");
 	json_decref(p);
 }
 
@@ -1748,7 +1754,7 @@ api_apps(struct request *req)
 	if (no_params(req, NULL) == -1)
 		return;
 	p = json_object();
-	ask(req, QK_APPS, p, API_BUDGET_MS, done_data, NULL);
+	api_ask(req, QK_APPS, p, API_BUDGET_MS, done_data, NULL);
 	json_decref(p);
 }
 
@@ -1770,7 +1776,7 @@ api_event_types(struct request *req)
 			return;
 		}
 	}
-	ask(req, QK_EVENT_TYPES, p, API_BUDGET_MS, done_data, NULL);
+	api_ask(req, QK_EVENT_TYPES, p, API_BUDGET_MS, done_data, NULL);
 	json_decref(p);
 }
 
@@ -1782,7 +1788,7 @@ api_hosts(struct request *req)
 	if (no_params(req, NULL) == -1)
 		return;
 	p = json_object();
-	ask(req, QK_HOSTS, p, API_BUDGET_MS, done_data, NULL);
+	api_ask(req, QK_HOSTS, p, API_BUDGET_MS, done_data, NULL);
 	json_decref(p);
 }
 
@@ -1797,7 +1803,7 @@ api_host(struct request *req)
 		http_problem(req->conn, 404, "no such host");
 		return;
 	}
-	ask(req, QK_HOST, p, API_BUDGET_MS, done_found, "no such host");
+	api_ask(req, QK_HOST, p, API_BUDGET_MS, done_found, "no such host");
 	json_decref(p);
 }
 
@@ -1809,7 +1815,7 @@ done_stats(struct api_call *call, int status, const char *detail)
 	struct conn	*c;
 	json_t		*js;
 
-	if ((c = call_conn(call, status, detail)) == NULL)
+	if ((c = api_call_conn(call, status, detail)) == NULL)
 		return;
 	if ((js = json_loadb(call->body, call->len, 0, NULL)) == NULL) {
 		http_problem(c, 503, "the query process sent nonsense");
@@ -1829,7 +1835,7 @@ api_stats(struct request *req)
 	if (no_params(req, NULL) == -1)
 		return;
 	p = json_object();
-	ask(req, QK_STATS, p, API_BUDGET_MS, done_stats, NULL);
+	api_ask(req, QK_STATS, p, API_BUDGET_MS, done_stats, NULL);
 	json_decref(p);
 }
 
@@ -1925,7 +1931,7 @@ api_timeline(struct request *req)
 	}
 	p = json_pack("{s:I, s:I, s:I}", "from", (json_int_t)from, "to",
 	    (json_int_t)to, "bucket", (json_int_t)bucket);
-	ask(req, QK_TIMELINE, p, API_BUDGET_MS, done_plain, NULL);
+	api_ask(req, QK_TIMELINE, p, API_BUDGET_MS, done_plain, NULL);
 	json_decref(p);
 }
 
@@ -1966,7 +1972,7 @@ api_top(struct request *req)
 	json_object_set_new(p, "field", json_string(top_fields[i]));
 	json_object_set_new(p, "limit", json_integer(limit));
 	json_object_set_new(p, "scan", json_integer(scan));
-	ask(req, QK_TOP, p, API_BUDGET_MS, done_plain, NULL);
+	api_ask(req, QK_TOP, p, API_BUDGET_MS, done_plain, NULL);
 	json_decref(p);
 }
 

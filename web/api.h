@@ -131,6 +131,9 @@ void		 api_init(struct proc_ctx *);
 struct proc_ctx	*api_ctx(void);
 struct api_call	*api_query(int, json_t *, int, api_done_cb, void *);
 void		 api_query_cancel(struct api_call *);
+struct api_call	*api_ask(struct request *, int, json_t *, int, api_done_cb,
+		    void *);
+struct conn	*api_call_conn(struct api_call *, int, const char *);
 json_t		*api_counters(void);
 
 /* api.c: handlers */

@@ -205,44 +205,6 @@ params_only(struct request *req, const char *const *allowed)
 	return (0);
 }
 
-static void
-call_closed(struct conn *c, void *arg)
-{
-	api_query_cancel(arg);
-}
-
-/* A query for this request; on failure answer 503. */
-static struct api_call *
-ask(struct request *req, int kind, json_t *params, api_done_cb done,
-    void *arg)
-{
-	struct api_call	*call;
-
-	if ((call = api_query(kind, params, API_BUDGET_MS, done, arg)) ==
-	    NULL) {
-		http_problem(req->conn, 503, "no query process can answer");
-		return (NULL);
-	}
-	call->ticket = request_ticket(req->conn);
-	resp_watch(req->conn, NULL, call_closed, call);
-	return (call);
-}
-
-static struct conn *
-call_conn(struct api_call *call, int status, const char *detail)
-{
-	struct conn	*c;
-
-	if ((c = request_lookup(call->ticket)) == NULL)
-		return (NULL);
-	resp_watch(c, NULL, NULL, NULL);
-	if (status != 200) {
-		http_problem(c, status, detail);
-		return (NULL);
-	}
-	return (c);
-}
-
 /* {"data": body} where the body is a JSON array. */
 static void
 done_list(struct api_call *call, int status, const char *detail)
@@ -251,7 +213,7 @@ done_list(struct api_call *call, int status, const char *detail)
 	char		*out;
 	int		 n;
 
-	if ((c = call_conn(call, status, detail)) == NULL)
+	if ((c = api_call_conn(call, status, detail)) == NULL)
 		return;
 	if ((n = asprintf(&out, "{\"data\":%s}", call->body)) == -1)
 		fatal("%s: asprintf", __func__);
@@ -264,7 +226,7 @@ done_plain(struct api_call *call, int status, const char *detail)
 {
 	struct conn	*c;
 
-	if ((c = call_conn(call, status, detail)) != NULL)
+	if ((c = api_call_conn(call, status, detail)) != NULL)
 		resp_send(c, 200, "application/json", NULL, call->body,
 		    call->len);
 }
@@ -584,7 +546,7 @@ done_alerts(struct api_call *call, int status, const char *detail)
 	char			 cur[API_CURSOR_MAX], *out;
 	int			 n;
 
-	if ((c = call_conn(call, status, detail)) == NULL)
+	if ((c = api_call_conn(call, status, detail)) == NULL)
 		return;
 	last = json_object_get(call->meta, "last_id");
 	up = json_object_get(call->meta, "last_updated");
@@ -649,7 +611,8 @@ api_alerts(struct request *req)
 		    json_integer(updated));
 	}
 	json_object_set_new(p, "limit", json_integer(limit));
-	if ((call = ask(req, QK_ALERTS, p, done_alerts, x)) != NULL) {
+	if ((call = api_ask(req, QK_ALERTS, p, API_BUDGET_MS, done_alerts,
+	    x)) != NULL) {
 		call->freearg = 1;
 		x = NULL;
 	}
@@ -665,7 +628,7 @@ done_found(struct api_call *call, int status, const char *detail)
 {
 	struct conn	*c;
 
-	if ((c = call_conn(call, status, detail)) == NULL)
+	if ((c = api_call_conn(call, status, detail)) == NULL)
 		return;
 	if (!json_is_true(json_object_get(call->meta, "found")))
 		http_problem(c, 404, "no such alert");
@@ -684,7 +647,7 @@ api_alert(struct request *req)
 	    params_only(req, NULL) == -1)
 		return;
 	p = json_pack("{s:I}", "id", (json_int_t)id);
-	ask(req, QK_ALERT, p, done_found, NULL);
+	api_ask(req, QK_ALERT, p, API_BUDGET_MS, done_found, NULL);
 	json_decref(p);
 }
 
@@ -762,7 +725,7 @@ api_alerts_stats(struct request *req)
 	p = json_pack("{s:I, s:I, s:I}",
 	    "since", (json_int_t)((now / bucket - nb + 1) * bucket),
 	    "bucket", (json_int_t)bucket, "buckets", (json_int_t)nb);
-	ask(req, QK_ALERT_STATS, p, done_plain, NULL);
+	api_ask(req, QK_ALERT_STATS, p, API_BUDGET_MS, done_plain, NULL);
 	json_decref(p);
 }
 
@@ -783,7 +746,7 @@ api_silences(struct request *req)
 		return;
 	}
 	p = json_pack("{s:b}", "active", a != NULL && strcmp(a, "true") == 0);
-	ask(req, QK_SILENCES, p, done_list, NULL);
+	api_ask(req, QK_SILENCES, p, API_BUDGET_MS, done_list, NULL);
 	json_decref(p);
 }
 
@@ -832,7 +795,7 @@ api_allowlist(struct request *req)
 	if (params_only(req, NULL) == -1)
 		return;
 	p = json_object();
-	ask(req, QK_ALLOWLIST, p, done_list, NULL);
+	api_ask(req, QK_ALLOWLIST, p, API_BUDGET_MS, done_list, NULL);
 	json_decref(p);
 }
 
