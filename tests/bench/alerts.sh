@@ -16,11 +16,7 @@ O=${1:-obj}
 require_root
 RATE=${BENCH_ALERT_RATE:-20000}
 N=${BENCH_ALERT_N:-40}
-BDIR="$O/bench"
-mkdir -p "$BDIR"
-LOADGEN=$BDIR/loadgen
-[ -x "$LOADGEN" ] || cc -O2 -Wall -Wextra -Werror -o "$LOADGEN" \
-    tests/bench/loadgen.c || exit 1
+. tests/bench/lib.sh
 command -v sqlite3 >/dev/null || { echo "alert bench: sqlite3 missing"; exit 0; }
 setup
 write_conf
@@ -31,12 +27,6 @@ start || exit 1
     -d $((N / 2 + 30)) -m all >/dev/null 2>&1 &
 LG=$!
 trap 'kill $LG 2>/dev/null; cleanup' EXIT INT TERM
-newest_id() {
-	_p=$(sqlite3 -cmd '.timeout 5000' "$D/db/siem.db" "SELECT file || '|'
-	    || first_id FROM partitions ORDER BY seq DESC LIMIT 1" 2>/dev/null)
-	[ -n "$_p" ] && sqlite3 -cmd '.timeout 5000' "$D/db/${_p%%|*}" \
-	    "SELECT coalesce(max(id), ${_p#*|} - 1) FROM events" 2>/dev/null
-}
 sleep 5
 a=$(newest_id)
 t0=$(date +%s.%N)

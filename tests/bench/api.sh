@@ -15,11 +15,7 @@ require_root
 ROWS=${BENCH_API_ROWS:-500000}
 RATE=${BENCH_API_RATE:-2000}
 N=${BENCH_API_N:-50}
-BDIR="$O/bench"
-mkdir -p "$BDIR"
-LOADGEN=$BDIR/loadgen
-[ -x "$LOADGEN" ] || cc -O2 -Wall -Wextra -Werror -o "$LOADGEN" \
-    tests/bench/loadgen.c || exit 1
+. tests/bench/lib.sh
 setup
 # BENCH_API_DB: the database directory of an earlier run (make bench
 # with KEEP=1 leaves it), moved here instead of filling one anew
@@ -38,14 +34,6 @@ U="https://127.0.0.1:$P_API/api/v1"
 TOKEN=$(curl -sk "$U/auth/login" -H 'Content-Type: application/json' \
     -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" |
     sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
-# the highest id: from the newest partition (a view over all of them
-# would read every row), or the one before when it has just started
-newest_id() {
-	_p=$(sqlite3 -cmd '.timeout 5000' "$D/db/siem.db" "SELECT file || '|'
-	    || first_id FROM partitions ORDER BY seq DESC LIMIT 1" 2>/dev/null)
-	[ -n "$_p" ] && sqlite3 -cmd '.timeout 5000' "$D/db/${_p%%|*}" \
-	    "SELECT coalesce(max(id), ${_p#*|} - 1) FROM events" 2>/dev/null
-}
 # committed events/s over SECONDS, from the ids
 ingest_rate() {
 	_a=$(newest_id)
