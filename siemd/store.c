@@ -199,10 +199,11 @@ static const char *store_sql[STMT_MAX] = {
  * committed together.  rollup_value counts events per value of a few
  * fields (siemd.h, ROLLUP_*), so that listings of hosts, applications
  * and event types read a few rows instead of every event.  Version 1
- * partitions have no rollup_value: they are read the slow way.  The indices on fields with random values and
- * often none (addresses, users, request ids) leave out the rows
- * without one: every row they skip is one random B-tree insert less,
- * and a search on the field still uses them.
+ * partitions have no rollup_value: they are read the slow way.  The
+ * indices on fields with random values and often none (addresses,
+ * users, request ids) leave out the rows without one: every row they
+ * skip is one random B-tree insert less, and a search on the field
+ * still uses them.
  */
 static const char part_schema[] =
 	EVENTS_TABLE
