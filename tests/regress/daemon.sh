@@ -60,6 +60,25 @@ case "$(readlink /proc/$PID/root)" in
 *) fail parent-not-chrooted "root is $(readlink /proc/$PID/root)" ;;
 esac
 
+# ingestion first: searches and answers run at a lower CPU priority,
+# for their autogroups too where the kernel has them
+nice_of() {
+	for _p in $(children "$PID"); do
+		case "$(tr '\0' ' ' <"/proc/$_p/cmdline")" in
+		"siemd: $1"*) ps -o ni= -p "$_p" | tr -d ' '; return ;;
+		esac
+	done
+}
+check "nice-query" [ "$(nice_of query)" = 10 ]
+check "nice-web" [ "$(nice_of web)" = 5 ]
+check "nice-store" [ "$(nice_of store)" = 0 ]
+qp=$(for _p in $(children "$PID"); do grep -l "^siemd: query" "/proc/$_p/cmdline" 2>/dev/null; done | head -1)
+if [ -n "$qp" ] && [ -r "${qp%cmdline}autogroup" ]; then
+	check "nice-query-autogroup" grep -q "nice 10" "${qp%cmdline}autogroup"
+else
+	skip "nice-query-autogroup" "no autogroup scheduling here"
+fi
+
 # the control socket and siemctl
 mode=$(stat -c %a "$SOCK")
 check "control-socket-0600" [ "$mode" = 600 ]
