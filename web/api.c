@@ -43,6 +43,7 @@
 #include <sys/queue.h>
 
 #include <ctype.h>
+#include <event2/buffer.h>
 #include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -97,9 +98,13 @@ static const char *const top_extra[] = { "field", "limit", "scan", NULL };
 
 struct status_wait {
 	uint32_t	 ticket;
-	int		 ready;		/* for /readyz */
+	int		 ready;		/* WAIT_STATUS, WAIT_READY, ... */
 	time_t		 since;
 };
+
+#define WAIT_STATUS	0		/* /status */
+#define WAIT_READY	1		/* /readyz */
+#define WAIT_METRICS	2		/* /metrics */
 
 static struct {
 	struct proc_ctx		*ctx;
@@ -126,6 +131,7 @@ static int	 api_dispatch_query(struct imsgev *, struct imsg *);
 static int	 api_dispatch_parent(struct imsgev *, struct imsg *);
 static void	 api_call_free(struct api_call *);
 static void	 api_status_answer(void);
+static void	 metrics_answer(struct conn *);
 static void	 api_reload_answer(const char *);
 static void	 api_status_timer(int, short, void *);
 static void	 call_closed(struct conn *, void *);
@@ -2104,7 +2110,11 @@ api_status_answer(void)
 		w = &api.waiting[i];
 		if ((c = request_lookup(w->ticket)) == NULL)
 			continue;
-		if (!w->ready) {
+		if (w->ready == WAIT_METRICS) {
+			metrics_answer(c);
+			continue;
+		}
+		if (w->ready == WAIT_STATUS) {
 			if (api.status == NULL) {
 				http_problem(c, 503,
 				    "the parent did not answer");
@@ -2174,7 +2184,101 @@ api_status(struct request *req)
 {
 	if (no_params(req, NULL) == -1)
 		return;
-	status_request(req, 0);
+	status_request(req, WAIT_STATUS);
+}
+
+/* GET /metrics: web's HTTP figures and every process's counters. */
+void
+api_metrics(struct request *req)
+{
+	status_request(req, WAIT_METRICS);
+}
+
+/* A metric or label name: letters, digits and _ only. */
+static void
+metric_name(char *out, size_t len, const char *a, const char *b)
+{
+	size_t	 i;
+
+	snprintf(out, len, "siemd_%s_%s", a, b);
+	for (i = 6; out[i] != '\0'; i++)
+		if (!isalnum((unsigned char)out[i]) && out[i] != '_')
+			out[i] = '_';
+}
+
+/*
+ * The counters of every process as Prometheus samples: one family per
+ * role and counter (siemd_store_stored, siemd_parser_parsed, ...) with
+ * the instance as its only label, and siemd_process_up.  The counters
+ * are figures of the process, never of a user or an address; nested
+ * objects (per-source tables keyed by file names) are left out, the
+ * sources page has them.  Their type is not known here: untyped.
+ */
+static void
+metrics_answer(struct conn *c)
+{
+	json_t		*families, *p, *v, *lines;
+	const char	*name, *key, *br;
+	char		 role[32], inst[24], mname[160], line[256], *http;
+	size_t		 i, n, l;
+	struct evbuffer	*out;
+
+	if ((out = evbuffer_new()) == NULL ||
+	    (families = json_object()) == NULL)
+		fatal("%s: alloc", __func__);
+	http = router_metrics_http();
+	evbuffer_add(out, http, strlen(http));
+	free(http);
+	evbuffer_add_printf(out, "# HELP siemd_process_up 1 while the "
+	    "process runs.\n# TYPE siemd_process_up gauge\n");
+	json_array_foreach(json_object_get(api.status, "processes"), i, p) {
+		if ((name = json_string_value(json_object_get(p, "name"))) ==
+		    NULL)
+			continue;
+		strlcpy(role, name, sizeof(role));
+		for (br = role; *br != '\0'; br++)
+			if (!isalnum((unsigned char)*br) && *br != '_')
+				break;
+		if (*br != '\0')
+			continue;
+		snprintf(inst, sizeof(inst), "%lld", (long long)
+		    json_integer_value(json_object_get(p, "instance")));
+		evbuffer_add_printf(out, "siemd_process_up{process=\"%s\","
+		    "instance=\"%s\"} %d\n", role, inst,
+		    json_is_true(json_object_get(p, "alive")) ? 1 : 0);
+		json_object_foreach(json_object_get(p, "counters"), key, v) {
+			if (json_is_integer(v))
+				snprintf(line, sizeof(line), "{instance=\"%s\"}"
+				    " %lld\n", inst,
+				    (long long)json_integer_value(v));
+			else if (json_is_real(v))
+				snprintf(line, sizeof(line), "{instance=\"%s\"}"
+				    " %g\n", inst, json_real_value(v));
+			else if (json_is_boolean(v))
+				snprintf(line, sizeof(line), "{instance=\"%s\"}"
+				    " %d\n", inst, json_is_true(v) ? 1 : 0);
+			else
+				continue;
+			metric_name(mname, sizeof(mname), role, key);
+			if ((lines = json_object_get(families, mname)) == NULL) {
+				lines = json_array();
+				json_object_set_new(families, mname, lines);
+			}
+			json_array_append_new(lines, json_string(line));
+		}
+	}
+	/* each family once, its samples together */
+	json_object_foreach(families, key, lines) {
+		evbuffer_add_printf(out, "# TYPE %s untyped\n", key);
+		json_array_foreach(lines, l, v)
+			evbuffer_add_printf(out, "%s%s", key,
+			    json_string_value(v));
+	}
+	json_decref(families);
+	n = evbuffer_get_length(out);
+	resp_send(c, 200, "text/plain; version=0.0.4; charset=utf-8", NULL,
+	    (const char *)evbuffer_pullup(out, -1), n);
+	evbuffer_free(out);
 }
 
 struct proc_ctx *
@@ -2241,7 +2345,7 @@ api_reload_answer(const char *text)
 void
 api_readyz(struct request *req)
 {
-	status_request(req, 1);
+	status_request(req, WAIT_READY);
 }
 
 /* the OpenAPI document ----------------------------------------------- */

@@ -150,6 +150,7 @@ void		 api_top(struct request *);
 void		 api_status(struct request *);
 void		 api_reload(struct request *);
 void		 api_readyz(struct request *);
+void		 api_metrics(struct request *);
 void		 api_openapi(json_t *);
 
 /* stream.c: GET /stream/events */

@@ -935,16 +935,24 @@ h_openapi(struct request *req)
 static void
 h_metrics(struct request *req)
 {
-	struct server_stats	*s = &server_stats;
-	char			 text[2048];
-	int			 n;
-
 	if (!addr_is_loopback(req->client) && !router_trusted(req->client)) {
 		http_problem(req->conn, 403,
 		    "metrics are for local clients only");
 		return;
 	}
-	n = snprintf(text, sizeof(text),
+	/* the processes' counters come with the next status (api.c) */
+	api_metrics(req);
+}
+
+/* The web process's own HTTP figures, in Prometheus text format. */
+char *
+router_metrics_http(void)
+{
+	struct server_stats	*s = &server_stats;
+	char			*text;
+	int			 n;
+
+	n = asprintf(&text,
 	    "# HELP siemd_http_requests_total HTTP requests answered, "
 	    "by status class.\n"
 	    "# TYPE siemd_http_requests_total counter\n"
@@ -981,9 +989,8 @@ h_metrics(struct request *req)
 	    (unsigned long long)s->refused,
 	    (unsigned long long)s->timeouts,
 	    (unsigned long long)s->tls_failures);
-	if (n < 0 || (size_t)n >= sizeof(text))
-		fatalx("%s: metrics too long", __func__);
-	resp_send(req->conn, 200, "text/plain; version=0.0.4; charset=utf-8",
-	    NULL, text, n);
+	if (n == -1)
+		fatal("%s: asprintf", __func__);
+	return (text);
 }
 

@@ -106,6 +106,7 @@ const char	*request_param(const struct request *, const char *);
 const char	*request_query(const struct request *, const char *);
 const char	*request_header(const struct request *, const char *);
 const char	*router_prefix(void);
+char		*router_metrics_http(void);
 
 /* pure helpers, exposed for the unit tests */
 extern const struct route	 router_routes[];

@@ -195,6 +195,12 @@ check metrics-200 [ "$code" = 200 ]
 check metrics-requests grep -q '^siemd_http_requests_total{class="2xx"} ' \
     "$D/met.b"
 check metrics-no-ip-labels [ -z "$(grep '127.0.0.1' "$D/met.b")" ]
+# every process's counters, one family each, the instance the only label
+check metrics-process-up [ "$(grep -c '^siemd_process_up{process="[a-z]*",instance="[0-9]*"} 1$' "$D/met.b")" -ge 9 ]
+check metrics-store-stored grep -q '^siemd_store_stored{instance="0"} [0-9][0-9]*$' "$D/met.b"
+check metrics-parsers-both [ "$(grep -c '^siemd_parser_[a-z_]*{instance="1"}' "$D/met.b")" -ge 1 ]
+check metrics-families-once [ -z "$(grep '^# TYPE' "$D/met.b" | sort | uniq -d)" ]
+check metrics-samples-typed [ -z "$(awk '/^# TYPE/ { t = $3; next } /^#/ { next } { n = $1; sub(/[{ ].*/, "", n); if (n != t) print }' "$D/met.b")" ]
 get met403 "$U/metrics" -H 'X-Forwarded-For: 203.0.113.5'
 check metrics-forwarded-outsider-403 [ "$code" = 403 ]
 get met2 "$U/metrics" -H 'X-Forwarded-For: 203.0.113.5, 10.1.2.3'
