@@ -127,7 +127,6 @@ static void	 correlate_silent(const char *);
 static void	 send_alert(json_t *);
 static void	 alert_out(json_t *, void *);
 static void	 alert_out_flush(void);
-static int64_t	 mono_us(void);
 static void	 correlate_rules_timer(int, short, void *);
 static void	 correlate_flush(void);
 static void	 correlate_swap(void);
@@ -136,7 +135,6 @@ static void	 correlate_send(const struct sigma_rule *, const char *,
 		    const char *, int64_t, int64_t, int64_t, json_t *,
 		    const char *);
 static int	 correlate_batch(const uint8_t *, size_t);
-static int64_t	 real_us(void);
 
 static json_t *
 correlate_counters(void *arg)
@@ -383,24 +381,6 @@ view_text(const struct event_view *v, int field, char *buf, size_t len)
 	n = v->h.textlen[field] < len - 1 ? v->h.textlen[field] : len - 1;
 	memcpy(buf, v->text[field], n);
 	buf[n] = '\0';
-}
-
-static int64_t
-real_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
-
-static int64_t
-mono_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
 /*

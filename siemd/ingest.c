@@ -191,7 +191,6 @@ static json_t	*counters_json(const struct counters *);
 static int	 ingest_dispatch_parent(struct imsgev *, struct imsg *);
 static void	 ingest_water(struct imsgbuf *, int, void *);
 static void	 pressure_changed(void);
-static int64_t	 now_us(void);
 static time_t	 now_mono(void);
 
 static void	 listener_setup(struct listener *,
@@ -237,15 +236,6 @@ static void	 tail_record(struct tailfile *, const char *, size_t, int,
 		    int64_t);
 static void	 tail_finish(struct tailfile *);
 static void	 tail_close(struct tailfile *);
-
-static int64_t
-now_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
 
 static time_t
 now_mono(void)
@@ -667,7 +657,7 @@ udp_read(int fd, short events, void *arg)
 	struct listener	*l = arg;
 	int		 i, n, round;
 
-	in.now = now_us();
+	in.now = real_us();
 	for (round = 0; round < INGEST_UDP_ROUNDS; round++) {
 		for (i = 0; i < INGEST_UDP_BATCH; i++) {
 			in.msgs[i].msg_hdr.msg_namelen =
@@ -873,7 +863,7 @@ conn_io(int fd, short events, void *arg)
 {
 	struct conn	*c = arg;
 
-	in.now = now_us();
+	in.now = real_us();
 	if (c->state == CONN_HANDSHAKE)
 		conn_handshake(c);
 	else
@@ -1032,7 +1022,7 @@ conn_timer(int fd, short events, void *arg)
 	log_debug("%s: %s: idle for %lld seconds", c->l->src.name, c->peer,
 	    (long long)idle);
 	COUNT(&c->l->src, idle_closed, 1);
-	in.now = now_us();
+	in.now = real_us();
 	conn_eof(c);
 	batches_flush();
 }
@@ -1180,7 +1170,7 @@ tail_tick(int fd, short events, void *arg)
 	size_t		 budget = INGEST_TAIL_BUDGET;
 	int		 more = 0;
 
-	in.now = now_us();
+	in.now = real_us();
 	for (f = TAILQ_FIRST(&in.files); f != NULL; f = next) {
 		next = TAILQ_NEXT(f, entry);
 		if (in.pressure)

@@ -61,15 +61,6 @@ static void		 parser_audit_timer(int, short, void *);
 static struct psource	*parser_source(int64_t);
 static void		 parser_emit(struct siem_event *, int, int64_t);
 
-static int64_t
-now_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
-
 /* The inverse of conf_format_name(); unknown names mean auto. */
 static enum tail_format
 format_of(const char *s)
@@ -187,7 +178,7 @@ parser_records(const uint8_t *buf, size_t len)
 	struct psource		*ps;
 	const char		*data, *reason;
 	char			 peer[256], key[32];
-	int64_t			 now = now_us();
+	int64_t			 now = real_us();
 	int			 rv;
 
 	while (len > 0) {

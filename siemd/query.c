@@ -357,24 +357,6 @@ static void	 ob_str(struct obuf *, const char *);
 static void	 ob_json(struct obuf *, json_t *);
 static json_t	*iso_time(int64_t);
 
-static int64_t
-mono_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
-
-static int64_t
-real_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
-
 static json_t *
 query_counters(void *arg)
 {

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "../privsep/imsg.h"
 #include "../privsep/log.h"
@@ -503,5 +504,24 @@ __dead void	 query(struct proc_ctx *);
 __dead void	 correlate(struct proc_ctx *);
 __dead void	 web(struct proc_ctx *);
 __dead void	 notify(struct proc_ctx *);
+
+/* Microseconds: wall clock (event and record times) and monotonic. */
+static inline int64_t
+real_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+static inline int64_t
+mono_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
 
 #endif /* SIEMD_H */

@@ -43,15 +43,6 @@ mono(void)
 	return (ts.tv_sec);
 }
 
-static int64_t
-real_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
-
 void
 silence_init(struct siemd_conf *conf)
 {

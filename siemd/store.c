@@ -334,6 +334,8 @@ struct store {
 	size_t		 nacks;
 	uint64_t	 live_dropped;		/* web too slow for live */
 	uint64_t	 wal_restarts;		/* WAL started over */
+	int		 wal_next_main;		/* frames: next restart try */
+	int		 wal_next_part;
 	size_t		 fwd_detect_peak;	/* bytes queued to correlate */
 	size_t		 fwd_live_peak;		/* to web */
 	char		*wal_later[STORE_WAL_LATER];	/* closed, still WAL */
@@ -396,24 +398,6 @@ static void	 flush_values(void);
 static void	 store_replay_parts(struct imsgev *, int64_t);
 static void	 store_forward(void);
 static void	 store_send_suppress(void);
-
-static int64_t
-mono_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
-
-static int64_t
-real_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
 
 static json_t *
 store_counters(void *arg)
@@ -491,18 +475,19 @@ db_int(sqlite3 *db, const char *sql, int64_t def)
 static int
 store_wal_hook(void *arg, sqlite3 *db, const char *name, int nframe)
 {
-	static int	 next_try;
-	int		 rc;
+	int	*next_try = arg;	/* this connection's, or NULL */
+	int	 rc;
 
 	if (nframe < STORE_WAL_PASSIVE)
 		return (SQLITE_OK);
-	if (nframe < STORE_WAL_RESTART) {
-		next_try = STORE_WAL_RESTART;
+	if (nframe < STORE_WAL_RESTART || next_try == NULL) {
+		if (next_try != NULL)
+			*next_try = STORE_WAL_RESTART;
 		(void)sqlite3_wal_checkpoint_v2(db, name,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		return (SQLITE_OK);
 	}
-	if (nframe < next_try)
+	if (nframe < *next_try)
 		return (SQLITE_OK);
 	sqlite3_busy_timeout(db, STORE_WAL_WAIT_MS);
 	rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART,
@@ -510,16 +495,17 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int nframe)
 	sqlite3_busy_timeout(db, STORE_BUSY_MS);
 	if (rc == SQLITE_OK) {
 		st.wal_restarts++;
-		next_try = STORE_WAL_RESTART;
+		*next_try = STORE_WAL_RESTART;
 	} else {
 		st.wal_restart_busy++;
-		next_try = nframe + STORE_WAL_RETRY;
+		*next_try = nframe + STORE_WAL_RETRY;
 	}
 	return (SQLITE_OK);
 }
 
+/* walnext: where this connection keeps its WAL restart state, or NULL */
 static sqlite3 *
-db_connect(const char *file, int cache_kib)
+db_connect(const char *file, int cache_kib, int *walnext)
 {
 	sqlite3		*db;
 	char		 pragma[64];
@@ -535,7 +521,9 @@ db_connect(const char *file, int cache_kib)
 	db_exec(db, file, "PRAGMA journal_mode = WAL");
 	db_exec(db, file, "PRAGMA synchronous = NORMAL");
 	/* fewer, larger checkpoints: hot index pages are copied once */
-	sqlite3_wal_hook(db, store_wal_hook, NULL);
+	if (walnext != NULL)
+		*walnext = STORE_WAL_RESTART;
+	sqlite3_wal_hook(db, store_wal_hook, walnext);
 	snprintf(pragma, sizeof(pragma), "PRAGMA journal_size_limit = %d",
 	    STORE_WAL_RESTART / 4 * 4096);
 	db_exec(db, file, pragma);
@@ -593,7 +581,7 @@ store_open(void)
 	int64_t		 now = real_us();
 
 	/* alerts and tokens: small, and not on the path of every event */
-	st.db = db_connect(st.dbfile, STORE_MAIN_CACHE_KIB);
+	st.db = db_connect(st.dbfile, STORE_MAIN_CACHE_KIB, &st.wal_next_main);
 	/* space freed by retention goes back to the file system */
 	store_exec("PRAGMA auto_vacuum = INCREMENTAL");
 	store_exec("CREATE TABLE IF NOT EXISTS schema_version "
@@ -723,7 +711,7 @@ part_unlink(const char *file)
 static sqlite3 *
 part_connect(const char *file)
 {
-	sqlite3	*db = db_connect(file, STORE_CACHE_KIB);
+	sqlite3	*db = db_connect(file, STORE_CACHE_KIB, &st.wal_next_part);
 
 	if (db_int(db, "PRAGMA user_version", 0) == 0) {
 		db_exec(db, file, "BEGIN");
@@ -934,7 +922,7 @@ part_init(void)
 			continue;
 		strlcpy(file, (const char *)sqlite3_column_text(s, 1),
 		    sizeof(file));
-		db = db_connect(file, STORE_MAIN_CACHE_KIB);
+		db = db_connect(file, STORE_MAIN_CACHE_KIB, NULL);
 		part_seal(db, seq, file);
 		sqlite3_close(db);
 		log_info("partition %lld closed after an interrupted change",
@@ -943,7 +931,7 @@ part_init(void)
 	sqlite3_finalize(s);
 	if (open_last) {
 		part_name(maxseq, file, sizeof(file));
-		db = db_connect(file, STORE_MAIN_CACHE_KIB);
+		db = db_connect(file, STORE_MAIN_CACHE_KIB, NULL);
 		if (db_int(db, "PRAGMA user_version", 0) < STORE_PART_VERSION &&
 		    db_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0) {
 			/* an older layout is closed, not written on */
