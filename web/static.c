@@ -162,7 +162,7 @@ static_serve(struct request *req)
 		return;
 	}
 	if (path[strlen(path) - 1] == '/')
-		strlcat(path, STATIC_INDEX + 1, sizeof(path));
+		strlcat(path, &STATIC_INDEX[1], sizeof(path));
 	if (strcmp(path, STATIC_INDEX) == 0) {
 		static_index(req);
 		return;
