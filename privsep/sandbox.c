@@ -289,6 +289,14 @@ sandbox_filter(const struct sandbox_policy *sp, enum sandbox_mode mode)
 	/* A call made through another ABI (x32, i386) is denied too. */
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, deny)) < 0)
 		fatalx("%s: seccomp_attr_set: %s", __func__, strerror(-rc));
+	/*
+	 * Every thread of the process gets the filter (and no new
+	 * privileges with it), not only the caller: a process that
+	 * started a helper thread before its sandbox is sealed whole.
+	 */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0)
+		fatalx("%s: seccomp_attr_set TSYNC: %s", __func__,
+		    strerror(-rc));
 
 	for (g = sp->allow; g != NULL && g->theme != NULL; g++) {
 		for (c = g->calls; *c != NULL; c++) {

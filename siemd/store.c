@@ -24,6 +24,7 @@
 #include "store_triage.h"
 #include "alert_hold.h"
 #include "store_replay.h"
+#include "store_ckpt.h"
 
 #define STORE_BATCH_EVENTS	10000	/* commit at this many events */
 #define STORE_BATCH_USEC	200000	/* or after this long */
@@ -402,8 +403,11 @@ static void	 store_send_suppress(void);
 static json_t *
 store_counters(void *arg)
 {
+	struct ckpt_counters	 ck;
+
+	ckpt_counters(&ck);
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
-	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
@@ -422,8 +426,12 @@ store_counters(void *arg)
 	    "partitions_removed", (json_int_t)st.dropped,
 	    "queued_detect_peak", (json_int_t)st.fwd_detect_peak,
 	    "queued_live_peak", (json_int_t)st.fwd_live_peak,
-	    "wal_restarts", (json_int_t)st.wal_restarts,
-	    "wal_restart_busy", (json_int_t)st.wal_restart_busy));
+	    "wal_restarts", (json_int_t)(st.wal_restarts + ck.restarts),
+	    "wal_restart_busy", (json_int_t)(st.wal_restart_busy +
+	    ck.restart_busy),
+	    "checkpoints", (json_int_t)ck.passive,
+	    "checkpoint_waits", (json_int_t)ck.inline_waits,
+	    "checkpoint_ms", (json_int_t)(ck.busy_us / 1000)));
 }
 
 static void
@@ -480,6 +488,11 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int nframe)
 
 	if (nframe < STORE_WAL_PASSIVE)
 		return (SQLITE_OK);
+	/* the partition's checkpoints are the checkpointer's (store_ckpt.c) */
+	if (db == st.pdb) {
+		ckpt_request(sqlite3_db_filename(db, name), nframe);
+		return (SQLITE_OK);
+	}
 	if (nframe < STORE_WAL_RESTART || next_try == NULL) {
 		if (next_try != NULL)
 			*next_try = STORE_WAL_RESTART;
@@ -874,6 +887,7 @@ store_roll(void)
 	int64_t		 seq = st.pseq, events = st.next_id - st.pfirst;
 
 	store_commit();
+	ckpt_release();		/* sealing checkpoints it in full */
 	stmt_finalize(STMT_PBEGIN, STMT_MAX);
 	/* its page cache is reused by the next partition's, not added */
 	sqlite3_db_release_memory(old);
@@ -1945,6 +1959,7 @@ static void
 store_stop(void *arg)
 {
 	store_commit();
+	ckpt_release();
 	stmt_finalize(0, STMT_MAX);
 	if (st.pdb != NULL)
 		sqlite3_close(st.pdb);
@@ -1994,6 +2009,9 @@ store(struct proc_ctx *ctx)
 	}
 	/* SQLite keeps its temporary data in memory: the jail has no /tmp */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* threads are possible before the sandbox only */
+	ckpt_start(STORE_WAL_PASSIVE, STORE_WAL_RESTART, STORE_WAL_RETRY,
+	    STORE_WAL_WAIT_MS);
 	child_seal(&st.c, child_dbdir(&st.c));
 	store_open();
 

@@ -1,0 +1,243 @@
+/*
+ * The store's checkpointer.
+ *
+ * With synchronous = NORMAL a commit in WAL mode only appends to the
+ * WAL; the work that costs is the checkpoint, which copies the WAL's
+ * pages into the database file and syncs both.  Done by the writer,
+ * every checkpoint stopped ingestion for as long as the copy and the
+ * two fsyncs took.  Here a thread does it on a connection of its own,
+ * while the writer goes on appending: SQLite lets one checkpoint run
+ * beside one writer.  The writer only says, after a commit, how long
+ * the WAL is; the thread takes the newest request (older ones are
+ * covered by it).
+ *
+ * The thread is started before the sandbox (its RLIMIT_NPROC of 0
+ * forbids new threads); the seccomp filter is then loaded for every
+ * thread of the process (sandbox.c, TSYNC), and a checkpoint needs
+ * nothing the store's own table lacks.  All signals stay blocked in
+ * the thread: they are the event loop's.
+ *
+ * If the disk cannot keep up and the WAL still grows past four times
+ * the restart mark, the writer waits for a checkpoint after its
+ * commit (counted): the WAL stays bounded whatever the load.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "siemd.h"
+#include "store_ckpt.h"
+
+#define CKPT_CACHE_KIB	256	/* a checkpoint reads no b-tree pages */
+#define CKPT_HARD	4	/* times restart: the writer waits */
+
+static struct {
+	pthread_mutex_t		mu;
+	pthread_cond_t		work;
+	pthread_cond_t		done;
+	int			started;
+	/* what the writer asks for */
+	char			file[PATH_MAX];
+	int			nframe;		/* 0: nothing to do */
+	int			release;
+	uint64_t		asked;		/* requests made */
+	uint64_t		served;		/* requests done */
+	uint64_t		released;
+	struct ckpt_counters	c;
+	/* settings, fixed at start */
+	int			passive, restart, retry, wait_ms;
+} ck = {
+	.mu = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.done = PTHREAD_COND_INITIALIZER,
+};
+
+/* The thread's own state: only it touches these. */
+static sqlite3	*ck_db;
+static char	 ck_dbfile[PATH_MAX];
+static int	 ck_next_try;
+
+static void	*ckpt_main(void *);
+static int	 ckpt_run(const char *, int);
+
+void
+ckpt_start(int passive, int restart, int retry, int wait_ms)
+{
+	pthread_t	 t;
+	sigset_t	 all, old;
+	int		 rc;
+
+	ck.passive = passive;
+	ck.restart = restart;
+	ck.retry = retry;
+	ck.wait_ms = wait_ms;
+	/* the thread inherits a mask with every signal blocked */
+	sigfillset(&all);
+	if ((rc = pthread_sigmask(SIG_SETMASK, &all, &old)) != 0)
+		fatalx("%s: pthread_sigmask: %s", __func__, strerror(rc));
+	if ((rc = pthread_create(&t, NULL, ckpt_main, NULL)) != 0)
+		fatalx("%s: pthread_create: %s", __func__, strerror(rc));
+	if ((rc = pthread_sigmask(SIG_SETMASK, &old, NULL)) != 0)
+		fatalx("%s: pthread_sigmask: %s", __func__, strerror(rc));
+	pthread_detach(t);
+	ck.started = 1;
+}
+
+void
+ckpt_request(const char *file, int nframe)
+{
+	uint64_t	 mine;
+
+	if (!ck.started || nframe < ck.passive)
+		return;
+	pthread_mutex_lock(&ck.mu);
+	strlcpy(ck.file, file, sizeof(ck.file));
+	ck.nframe = nframe;
+	mine = ++ck.asked;
+	pthread_cond_signal(&ck.work);
+	if (nframe >= CKPT_HARD * ck.restart) {
+		ck.c.inline_waits++;
+		while (ck.served < mine)
+			pthread_cond_wait(&ck.done, &ck.mu);
+	}
+	pthread_mutex_unlock(&ck.mu);
+}
+
+void
+ckpt_release(void)
+{
+	uint64_t	 want;
+
+	if (!ck.started)
+		return;
+	pthread_mutex_lock(&ck.mu);
+	ck.nframe = 0;		/* the file is done with */
+	ck.release = 1;
+	want = ck.released + 1;
+	pthread_cond_signal(&ck.work);
+	while (ck.released < want)
+		pthread_cond_wait(&ck.done, &ck.mu);
+	pthread_mutex_unlock(&ck.mu);
+}
+
+void
+ckpt_counters(struct ckpt_counters *c)
+{
+	pthread_mutex_lock(&ck.mu);
+	*c = ck.c;
+	pthread_mutex_unlock(&ck.mu);
+}
+
+static void *
+ckpt_main(void *arg)
+{
+	char		 file[PATH_MAX];
+	int		 nframe, rc;
+	uint64_t	 asked, t0, us;
+
+	pthread_mutex_lock(&ck.mu);
+	for (;;) {
+		while (ck.nframe == 0 && !ck.release)
+			pthread_cond_wait(&ck.work, &ck.mu);
+		if (ck.release) {
+			pthread_mutex_unlock(&ck.mu);
+			if (ck_db != NULL)
+				sqlite3_close(ck_db);
+			ck_db = NULL;
+			ck_dbfile[0] = '\0';
+			pthread_mutex_lock(&ck.mu);
+			ck.release = 0;
+			ck.released++;
+			ck.served = ck.asked;
+			pthread_cond_broadcast(&ck.done);
+			continue;
+		}
+		strlcpy(file, ck.file, sizeof(file));
+		nframe = ck.nframe;
+		ck.nframe = 0;
+		asked = ck.asked;
+		pthread_mutex_unlock(&ck.mu);
+
+		t0 = mono_us();
+		rc = ckpt_run(file, nframe);
+		us = mono_us() - t0;
+
+		pthread_mutex_lock(&ck.mu);
+		ck.c.busy_us += us;
+		if (rc == 0)
+			ck.c.passive++;
+		else if (rc == 1) {
+			ck.c.passive++;
+			ck.c.restarts++;
+		} else if (rc == 2)
+			ck.c.restart_busy++;
+		ck.served = asked;
+		pthread_cond_broadcast(&ck.done);
+	}
+	/* NOTREACHED */
+	return (arg);
+}
+
+/*
+ * One checkpoint of file: passive, or past the restart mark one that
+ * waits up to wait_ms for the readers of the moment and has the WAL
+ * start over (store.c says why).  0 passive, 1 restarted, 2 readers in
+ * the way, -1 the file could not be opened.
+ */
+static int
+ckpt_run(const char *file, int nframe)
+{
+	char	 pragma[64];
+	int	 rc;
+
+	if (ck_db == NULL || strcmp(ck_dbfile, file) != 0) {
+		if (ck_db != NULL)
+			sqlite3_close(ck_db);
+		ck_db = NULL;
+		if (sqlite3_open_v2(file, &ck_db, SQLITE_OPEN_READWRITE |
+		    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+			sqlite3_close(ck_db);
+			ck_db = NULL;
+			return (-1);
+		}
+		sqlite3_db_config(ck_db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+		sqlite3_db_config(ck_db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
+		    NULL);
+		sqlite3_db_config(ck_db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION,
+		    0, NULL);
+		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
+		    CKPT_CACHE_KIB);
+		(void)sqlite3_exec(ck_db, pragma, NULL, NULL, NULL);
+		sqlite3_busy_timeout(ck_db, ck.wait_ms);
+		strlcpy(ck_dbfile, file, sizeof(ck_dbfile));
+		ck_next_try = ck.restart;
+	}
+	if (nframe < ck.restart) {
+		(void)sqlite3_wal_checkpoint_v2(ck_db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		ck_next_try = ck.restart;
+		return (0);
+	}
+	if (nframe < ck_next_try) {
+		(void)sqlite3_wal_checkpoint_v2(ck_db, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return (0);
+	}
+	rc = sqlite3_wal_checkpoint_v2(ck_db, NULL,
+	    SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		ck_next_try = ck.restart;
+		return (1);
+	}
+	ck_next_try = nframe + ck.retry;
+	return (2);
+}
