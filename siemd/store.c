@@ -28,6 +28,9 @@
 
 #define STORE_BATCH_EVENTS	10000	/* commit at this many events */
 #define STORE_BATCH_USEC	200000	/* or after this long */
+#define STORE_BATCH_BUSY	75	/* % of a batch's time spent storing */
+#define STORE_BATCH_MAX_EVENTS	30000	/* when busier: batches up to this */
+#define STORE_BATCH_MAX_USEC	600000	/* and this long */
 #define STORE_RETENTION_EVERY	1	/* seconds between checks */
 #define STORE_DROPS_PER_CHECK	64	/* partitions removed per check */
 #define STORE_CACHE_KIB		32768	/* page cache of the partition */
@@ -358,7 +361,10 @@ struct store {
 	uint64_t	 dropped;		/* partitions removed */
 	int		 in_txn;
 	int64_t		 txn_started;		/* µs, monotonic */
+	int64_t		 txn_busy;		/* µs storing events in it */
 	size_t		 txn_events;
+	size_t		 txn_limit;		/* events that end it */
+	uint64_t	 batches_long;		/* saturated: made longer */
 	struct file_mark files[STORE_MAX_FILES_BATCH];
 	size_t		 nfiles;
 	struct rollup	 rollups[256];
@@ -407,7 +413,7 @@ store_counters(void *arg)
 
 	ckpt_counters(&ck);
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
-	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
@@ -431,7 +437,8 @@ store_counters(void *arg)
 	    ck.restart_busy),
 	    "checkpoints", (json_int_t)ck.passive,
 	    "checkpoint_waits", (json_int_t)ck.inline_waits,
-	    "checkpoint_ms", (json_int_t)(ck.busy_us / 1000)));
+	    "checkpoint_ms", (json_int_t)(ck.busy_us / 1000),
+	    "batches_long", (json_int_t)st.batches_long));
 }
 
 static void
@@ -1007,7 +1014,9 @@ store_begin(void)
 	store_step(STMT_PBEGIN);
 	st.in_txn = 1;
 	st.txn_started = mono_us();
+	st.txn_busy = 0;
 	st.txn_events = 0;
+	st.txn_limit = STORE_BATCH_EVENTS;
 	st.nfiles = 0;
 	st.nrollups = 0;
 	evtimer_add(&st.commit_ev, &tv);
@@ -1129,9 +1138,42 @@ forward_event(const struct event_view *v, int64_t id)
 	st.nacks++;
 }
 
+/*
+ * Batches.  A batch ends after STORE_BATCH_EVENTS events or
+ * STORE_BATCH_USEC, whichever comes first: an event is committed, and
+ * seen by searches and detection, a fifth of a second after it came.
+ * But each commit writes every page the batch changed, and the indices
+ * on random values (addresses, users) change pages all over: with ten
+ * thousand events a batch they rewrite most of their pages each time.
+ * So when the store spends most of a batch's time storing (it is the
+ * bottleneck: events are waiting), the batch goes on, up to
+ * STORE_BATCH_MAX_EVENTS or STORE_BATCH_MAX_USEC, and those pages are
+ * written once for two to three times as many events (a batch also
+ * ends when STORE_FWD_CHUNKS of events wait for correlate and web).
+ * Measured on two cores: 39,700 events/s instead of 33,000-34,400
+ * growing to a million rows.  Unhurried, latency stays as it was.
+ */
+static int
+batch_saturated(void)
+{
+	int64_t	 took = mono_us() - st.txn_started;
+
+	return (took + STORE_BATCH_USEC / 2 <= STORE_BATCH_MAX_USEC &&
+	    st.txn_busy * 100 >= took * STORE_BATCH_BUSY);
+}
+
 static void
 store_commit_timer(int fd, short events, void *arg)
 {
+	struct timeval	 tv = { 0, STORE_BATCH_USEC / 2 };
+
+	if (st.in_txn && batch_saturated()) {
+		if (st.txn_limit != STORE_BATCH_MAX_EVENTS)
+			st.batches_long++;
+		st.txn_limit = STORE_BATCH_MAX_EVENTS;
+		evtimer_add(&st.commit_ev, &tv);
+		return;
+	}
 	store_commit();
 }
 
@@ -1403,7 +1445,12 @@ store_events(const uint8_t *buf, size_t len)
 			forward_event(&v, id);
 		}
 		/* a full partition ends the batch: store_commit rolls */
-		if (st.txn_events >= STORE_BATCH_EVENTS ||
+		if (st.txn_events >= st.txn_limit &&
+		    st.txn_limit == STORE_BATCH_EVENTS && batch_saturated()) {
+			st.batches_long++;
+			st.txn_limit = STORE_BATCH_MAX_EVENTS;
+		}
+		if (st.txn_events >= st.txn_limit ||
 		    st.next_id - st.pfirst >= st.part_rows)
 			store_commit();
 	}
@@ -1414,9 +1461,16 @@ store_events(const uint8_t *buf, size_t len)
 static int
 store_dispatch_parser(struct imsgev *iev, struct imsg *imsg)
 {
+	int64_t	 t0;
+
 	switch (imsg->hdr.type) {
 	case IMSG_EVENTS:
+		t0 = mono_us();
 		store_events(imsg->data, imsg->datalen);
+		/* of this batch: one may have ended in the middle */
+		if (st.in_txn)
+			st.txn_busy += mono_us() - (t0 > st.txn_started ? t0 :
+			    st.txn_started);
 		break;
 	default:
 		return (-1);
