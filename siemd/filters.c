@@ -33,6 +33,12 @@
 
 /* Descriptors: peers and a few spare; network roles add connections. */
 #define NOFILE_SMALL	128
+/*
+ * store and query: a partition is two files (its rows, its full-text
+ * index), each with a WAL and its index while it is written, and query
+ * keeps up to 64 partitions open.
+ */
+#define NOFILE_DB	320
 #define NOFILE_NET	(SIEMD_MAX_CONNS + 128)
 /* ingest also holds every tailed file the parent may hand it */
 #define NOFILE_INGEST	(SIEMD_MAX_CONNS + TAIL_MAX_FILES + 128)
@@ -427,7 +433,7 @@ static const struct sandbox_policy policies[PROC_MAX] = {
 	[PROC_STORE] = {
 		.role = "store",
 		.user = SIEMD_DBUSER,
-		.nofile = NOFILE_SMALL,
+		.nofile = NOFILE_DB,
 		.allow = sqlite_allow,
 		.args = sqlite_args,
 		.eacces = sqlite_eacces,
@@ -435,7 +441,7 @@ static const struct sandbox_policy policies[PROC_MAX] = {
 	[PROC_QUERY] = {
 		.role = "query",
 		.user = SIEMD_DBUSER,
-		.nofile = NOFILE_SMALL,
+		.nofile = NOFILE_DB,
 		.allow = sqlite_allow,
 		.args = sqlite_args,
 		.eacces = sqlite_eacces,

@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "siemd.h"
+#include "store_fts.h"
 #include "child.h"
 #include "event.h"
 #include "store_triage.h"
@@ -1170,6 +1171,46 @@ parts_refresh(void)
 }
 
 /*
+ * Since partition version 3 the full-text index is a file of its own
+ * beside the partition (store_fts.c), attached as schema "fts": the
+ * searches name events_fts and find it there.
+ */
+static int
+part_attach_fts(sqlite3 *db, struct qpart *p)
+{
+	sqlite3_stmt	*s;
+	char		 file[PATH_MAX], name[PATH_MAX + 32];
+	int		 rv;
+
+	if (p->seq == 0)
+		return (0);
+	if (p->version == -1) {
+		p->version = 0;
+		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
+		    NULL) != SQLITE_OK)
+			return (-1);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			p->version = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (p->version < 3)
+		return (0);
+	if (fts_file(p->file, file, sizeof(file)) == -1)
+		return (-1);
+	if (p->sealed && strpbrk(file, "?#%") == NULL)
+		snprintf(name, sizeof(name), "file:%s?immutable=1", file);
+	else
+		strlcpy(name, file, sizeof(name));
+	if (sqlite3_prepare_v2(db, "ATTACH ?1 AS fts", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rv = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return (rv == SQLITE_DONE ? 0 : -1);
+}
+
+/*
  * The connection to a partition, opened when first needed; past
  * QUERY_MAX_OPEN the longest unused one is closed.  A sealed partition
  * is opened immutable (no locks, no WAL), except partition 0, the
@@ -1201,7 +1242,7 @@ part_db(struct qpart *p)
 	} else
 		strlcpy(name, p->file, sizeof(name));
 	if (sqlite3_open_v2(name, &db, flags, NULL) != SQLITE_OK ||
-	    db_setup(db) == -1) {
+	    db_setup(db) == -1 || part_attach_fts(db, p) == -1) {
 		log_warnx("partition %s: %s", p->file, db ?
 		    sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);

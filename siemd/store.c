@@ -7,6 +7,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <libgen.h>
@@ -25,6 +26,7 @@
 #include "alert_hold.h"
 #include "store_replay.h"
 #include "store_ckpt.h"
+#include "store_fts.h"
 
 #define STORE_BATCH_EVENTS	10000	/* commit at this many events */
 #define STORE_BATCH_USEC	200000	/* or after this long */
@@ -49,7 +51,7 @@
 #define STORE_MAX_ACKS		256		/* HTTP requests per batch */
 #define STORE_REPLAY_PARTS	16		/* partitions a replay reads */
 #define STORE_VROLLUPS		8192		/* value counts per batch */
-#define STORE_PART_VERSION	2		/* partition schema */
+#define STORE_PART_VERSION	3		/* partition schema */
 
 /*
  * Statements on the main database (alerts, tokens, tail identities,
@@ -75,7 +77,6 @@ enum store_stmt {
 	STMT_PBEGIN = STMT_MAIN_MAX,
 	STMT_PCOMMIT,
 	STMT_INSERT,
-	STMT_FTS_INSERT,
 	STMT_OFFSET_GET,
 	STMT_OFFSET_SET,
 	STMT_ROLLUP,
@@ -141,9 +142,6 @@ static const char *store_sql[STMT_MAX] = {
 	    " ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
 	    " ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36,"
 	    " ?37)",
-	[STMT_FTS_INSERT] =
-	    "INSERT INTO events_fts (rowid, message, http_path)"
-	    " VALUES (?1, ?2, ?3)",
 	[STMT_OFFSET_GET] = "SELECT offset FROM offsets WHERE file_id = ?1",
 	[STMT_OFFSET_SET] =
 	    "INSERT INTO offsets (file_id, offset) VALUES (?1, ?2)"
@@ -178,14 +176,6 @@ static const char *store_sql[STMT_MAX] = {
 	" process_cwd TEXT, parent_exe TEXT, data_json TEXT, raw TEXT," \
 	" source_file TEXT, source_offset INTEGER, tags TEXT);"
 
-/*
- * In a partition, without the per-row sizes FTS5 keeps for ranking by
- * relevance (bm25): searches answer newest first, never by rank, and
- * each row is one write less.
- */
-#define PART_FTS \
-	"CREATE VIRTUAL TABLE events_fts USING fts5 (message, http_path," \
-	" content = 'events', content_rowid = 'id', columnsize = 0);"
 #define ROLLUP_TABLE \
 	"CREATE TABLE rollup_minute (" \
 	" minute INTEGER NOT NULL, severity INTEGER NOT NULL," \
@@ -195,10 +185,8 @@ static const char *store_sql[STMT_MAX] = {
 /*
  * A partition file: the events of one id range with their indices
  * (entries ordered by the field and then the row id, so a filtered
- * newest-first page is a short walk down one index), their full-text
- * index (external content, written beside each row in the same
- * transaction: with trusted_schema off SQLite refuses triggers that
- * write to a virtual table), their minute rollups, and the offsets of
+ * newest-first page is a short walk down one index), their minute
+ * rollups, and the offsets of
  * tailed files as of the last batch, so that events and offsets are
  * committed together.  rollup_value counts events per value of a few
  * fields (siemd.h, ROLLUP_*), so that listings of hosts, applications
@@ -207,7 +195,9 @@ static const char *store_sql[STMT_MAX] = {
  * indices on fields with random values and often none (addresses,
  * users, request ids) leave out the rows without one: every row they
  * skip is one random B-tree insert less, and a search on the field
- * still uses them.
+ * still uses them.  Their full-text index is in a file of its own
+ * beside them (store_fts.c) since version 3; in versions 1 and 2 it
+ * was here, written beside each row.
  */
 static const char part_schema[] =
 	EVENTS_TABLE
@@ -222,7 +212,6 @@ static const char part_schema[] =
 	"CREATE INDEX events_severity ON events (severity);"
 	"CREATE INDEX events_request ON events (request_id)"
 	" WHERE request_id IS NOT NULL;"
-	PART_FTS
 	ROLLUP_TABLE
 	"CREATE TABLE rollup_value ("
 	" field INTEGER NOT NULL, value TEXT NOT NULL, value2 TEXT NOT NULL,"
@@ -233,7 +222,7 @@ static const char part_schema[] =
 	" WITHOUT ROWID;"
 	"CREATE TABLE offsets (file_id INTEGER PRIMARY KEY,"
 	" offset INTEGER NOT NULL);"
-	"PRAGMA user_version = 2;";
+	"PRAGMA user_version = 3;";
 
 /* The identity of tailed files (offsets are in the partitions). */
 #define FILES_TABLE \
@@ -365,6 +354,7 @@ struct store {
 	size_t		 txn_events;
 	size_t		 txn_limit;		/* events that end it */
 	uint64_t	 batches_long;		/* saturated: made longer */
+	int64_t		 fts_last;		/* the index's last id, at open */
 	struct file_mark files[STORE_MAX_FILES_BATCH];
 	size_t		 nfiles;
 	struct rollup	 rollups[256];
@@ -413,7 +403,7 @@ store_counters(void *arg)
 
 	ckpt_counters(&ck);
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
-	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
@@ -438,7 +428,8 @@ store_counters(void *arg)
 	    "checkpoints", (json_int_t)ck.passive,
 	    "checkpoint_waits", (json_int_t)ck.inline_waits,
 	    "checkpoint_ms", (json_int_t)(ck.busy_us / 1000),
-	    "batches_long", (json_int_t)st.batches_long));
+	    "batches_long", (json_int_t)st.batches_long,
+	    "fts_errors", (json_int_t)fts_errors()));
 }
 
 static void
@@ -717,7 +708,7 @@ static void
 part_unlink(const char *file)
 {
 	static const char	*sfx[] = { "", "-wal", "-shm", "-journal" };
-	char			 path[PATH_MAX];
+	char			 path[PATH_MAX], fts[PATH_MAX];
 	size_t			 i;
 
 	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
@@ -725,6 +716,10 @@ part_unlink(const char *file)
 		if (unlink(path) == -1 && errno != ENOENT)
 			log_warn("unlink %s", path);
 	}
+	/* and its full-text index, once */
+	if (fts_file(file, fts, sizeof(fts)) == 0 && strstr(file, ".fts.") ==
+	    NULL)
+		part_unlink(fts);
 }
 
 /* Open a partition for writing; a new or empty file gets the schema. */
@@ -738,7 +733,22 @@ part_connect(const char *file)
 		db_exec(db, file, part_schema);
 		db_exec(db, file, "COMMIT");
 	}
+	/* its full-text index: made, or completed after a crash */
+	st.fts_last = fts_catch_up(db, file);
 	return (db);
+}
+
+/* The size of a partition's full-text index file. */
+static int64_t
+fts_bytes(const char *part)
+{
+	struct stat	 sb;
+	char		 file[PATH_MAX];
+
+	if (fts_file(part, file, sizeof(file)) == -1 ||
+	    stat(file, &sb) == -1)
+		return (0);
+	return (sb.st_size);
 }
 
 static int64_t
@@ -792,6 +802,49 @@ wal_later_retry(void)
 	}
 }
 
+/* Everything into the file, which then uses a rollback journal. */
+static void
+db_close_wal(sqlite3 *db, const char *file)
+{
+	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL) != SQLITE_OK)
+		log_warnx("%s: checkpoint: %s", file, sqlite3_errmsg(db));
+	else if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		/* a reader still has it open: switched later */
+		log_debug("%s: stays in WAL mode for now: %s", file,
+		    sqlite3_errmsg(db));
+		wal_later(file);
+	}
+}
+
+/*
+ * The full-text index of a closed partition (version 3 and later):
+ * completed if a crash left it behind, then closed like the partition.
+ * Returns its size.
+ */
+static int64_t
+part_fts_seal(sqlite3 *pdb, const char *part)
+{
+	sqlite3	*db;
+	char	 file[PATH_MAX];
+
+	if (db_int(pdb, "PRAGMA user_version", 0) < 3 ||
+	    fts_file(part, file, sizeof(file)) == -1)
+		return (0);
+	(void)fts_catch_up(pdb, part);
+	if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_warnx("%s: %s", file, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return (0);
+	}
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	db_close_wal(db, file);
+	sqlite3_close(db);
+	return (fts_bytes(part));
+}
+
 /*
  * A partition is closed: everything checkpointed into the file, which
  * then uses a rollback journal (it is never written again, and readers
@@ -821,17 +874,8 @@ part_seal(sqlite3 *db, int64_t seq, const char *file)
 		sqlite3_bind_int64(s, 7, db_int(db, "SELECT max(ts) FROM"
 		    " events", 0));
 	}
-	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-	    NULL, NULL) != SQLITE_OK)
-		log_warnx("%s: checkpoint: %s", file, sqlite3_errmsg(db));
-	else if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL,
-	    NULL, NULL) != SQLITE_OK) {
-		/* a reader still has it open: switched later */
-		log_debug("%s: stays in WAL mode for now: %s", file,
-		    sqlite3_errmsg(db));
-		wal_later(file);
-	}
-	sqlite3_bind_int64(s, 5, db_bytes(db));
+	db_close_wal(db, file);
+	sqlite3_bind_int64(s, 5, db_bytes(db) + part_fts_seal(db, file));
 	store_step(STMT_PART_SEAL);
 }
 
@@ -895,6 +939,7 @@ store_roll(void)
 
 	store_commit();
 	ckpt_release();		/* sealing checkpoints it in full */
+	fts_release();
 	stmt_finalize(STMT_PBEGIN, STMT_MAX);
 	/* its page cache is reused by the next partition's, not added */
 	sqlite3_db_release_memory(old);
@@ -972,6 +1017,9 @@ part_init(void)
 		st.pfirst = first;
 		st.next_id = db_int(st.pdb, "SELECT max(id) + 1 FROM events",
 		    first);
+		/* ids the index holds past the rows are not given again */
+		if (st.next_id <= st.fts_last)
+			st.next_id = st.fts_last + 1;
 		if (st.next_id < first)
 			st.next_id = first;
 		st.pcreated = created;
@@ -999,7 +1047,7 @@ roll_due(int check_time)
 	    now - st.pcreated >= st.part_every)
 		return (1);
 	if (st.retention_size > 0 &&
-	    db_bytes(st.pdb) > st.retention_size / 4)
+	    db_bytes(st.pdb) + fts_bytes(st.pfile) > st.retention_size / 4)
 		return (1);
 	return (0);
 }
@@ -1047,6 +1095,11 @@ store_commit(void)
 		store_step(STMT_ROLLUP);
 	}
 	flush_values();
+	/* the index first: a search never misses a stored event */
+	if (fts_commit(st.next_id - 1) == -1)
+		log_warnx("%s: full-text index of the batch not committed;"
+		    " it is completed when the partition is opened again",
+		    st.pfile);
 	store_step(STMT_PCOMMIT);
 	st.in_txn = 0;
 	evtimer_del(&st.commit_ev);
@@ -1377,7 +1430,7 @@ static void
 store_events(const uint8_t *buf, size_t len)
 {
 	struct event_view	 v;
-	sqlite3_stmt		*s, *f;
+	sqlite3_stmt		*s;
 	int			 rv, col, ok;
 	int64_t			 id;
 	static const int	 text_cols[] = {
@@ -1429,11 +1482,9 @@ store_events(const uint8_t *buf, size_t len)
 		sqlite3_clear_bindings(s);
 		if (ok) {
 			st.next_id++;
-			f = st.stmt[STMT_FTS_INSERT];
-			sqlite3_bind_int64(f, 1, id);
-			bind_text(f, 2, &v, EV_MESSAGE);
-			bind_text(f, 3, &v, EV_HTTP_PATH);
-			store_step(STMT_FTS_INSERT);
+			fts_add(st.pfile, id, v.text[EV_MESSAGE],
+			    v.h.textlen[EV_MESSAGE], v.text[EV_HTTP_PATH],
+			    v.h.textlen[EV_HTTP_PATH]);
 			st.txn_events++;
 			mark_rollup(v.h.ts, v.h.severity);
 			mark_values(&v);
@@ -2014,6 +2065,7 @@ store_stop(void *arg)
 {
 	store_commit();
 	ckpt_release();
+	fts_release();
 	stmt_finalize(0, STMT_MAX);
 	if (st.pdb != NULL)
 		sqlite3_close(st.pdb);
@@ -2066,6 +2118,7 @@ store(struct proc_ctx *ctx)
 	/* threads are possible before the sandbox only */
 	ckpt_start(STORE_WAL_PASSIVE, STORE_WAL_RESTART, STORE_WAL_RETRY,
 	    STORE_WAL_WAIT_MS);
+	fts_start();
 	child_seal(&st.c, child_dbdir(&st.c));
 	store_open();
 

@@ -197,7 +197,6 @@ static int
 ckpt_run(const char *file, int nframe)
 {
 	char	 pragma[64];
-	int	 rc;
 
 	if (ck_db == NULL || strcmp(ck_dbfile, file) != 0) {
 		if (ck_db != NULL)
@@ -221,23 +220,38 @@ ckpt_run(const char *file, int nframe)
 		strlcpy(ck_dbfile, file, sizeof(ck_dbfile));
 		ck_next_try = ck.restart;
 	}
+	return (ckpt_once(ck_db, nframe, &ck_next_try));
+}
+
+/*
+ * A checkpoint of db, whose WAL holds nframe frames, by the policy the
+ * store uses everywhere (none below the passive mark: -1); next_try
+ * keeps the connection's restart state, 0 at first.  The busy timeout
+ * of db bounds the wait for readers.
+ */
+int
+ckpt_once(sqlite3 *db, int nframe, int *next_try)
+{
+	if (nframe < ck.passive)
+		return (-1);
+	if (*next_try == 0)
+		*next_try = ck.restart;
 	if (nframe < ck.restart) {
-		(void)sqlite3_wal_checkpoint_v2(ck_db, NULL,
+		(void)sqlite3_wal_checkpoint_v2(db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		ck_next_try = ck.restart;
+		*next_try = ck.restart;
 		return (0);
 	}
-	if (nframe < ck_next_try) {
-		(void)sqlite3_wal_checkpoint_v2(ck_db, NULL,
+	if (nframe < *next_try) {
+		(void)sqlite3_wal_checkpoint_v2(db, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		return (0);
 	}
-	rc = sqlite3_wal_checkpoint_v2(ck_db, NULL,
-	    SQLITE_CHECKPOINT_RESTART, NULL, NULL);
-	if (rc == SQLITE_OK) {
-		ck_next_try = ck.restart;
+	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART,
+	    NULL, NULL) == SQLITE_OK) {
+		*next_try = ck.restart;
 		return (1);
 	}
-	ck_next_try = nframe + ck.retry;
+	*next_try = nframe + ck.retry;
 	return (2);
 }

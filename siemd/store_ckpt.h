@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <sqlite3.h>
+
 struct ckpt_counters {
 	uint64_t	passive;	/* checkpoints done */
 	uint64_t	restarts;	/* of them, the WAL started over */
@@ -24,5 +26,7 @@ void	ckpt_request(const char *file, int nframe);
 /* Close the thread's connection (the file is closed or sealed). */
 void	ckpt_release(void);
 void	ckpt_counters(struct ckpt_counters *);
+/* The checkpoint policy, for a connection of another thread. */
+int	ckpt_once(sqlite3 *, int, int *);
 
 #endif

@@ -46,7 +46,12 @@ check "all-550" wait_sql "$Q" 550 300
 check "no-duplicates" [ "$(sql "$QD")" = 0 ]
 n=$(main_sql "$PARTS")
 check "six-partitions" [ "$n" -ge 6 ]
-check "partition-files" [ "$(ls "$D"/db/siem.p*.db | wc -l)" = "$n" ]
+# each partition is its rows and, beside them, their full-text index
+parts() { ls "$D"/db/siem.p*.db | grep -vc '\.fts\.db$'; }
+check "partition-files" [ "$(parts)" = "$n" ]
+check "partition-index-files" [ "$(ls "$D"/db/siem.p*.fts.db | wc -l)" = "$n" ]
+check "closed-index-complete" [ "$(sqlite3 "$D/db/siem.p000002.fts.db" "SELECT last_id FROM fts_done")" = "$(main_sql "SELECT last_id FROM partitions WHERE seq = 2")" ]
+check "closed-index-searchable" [ "$(sqlite3 "$D/db/siem.p000002.fts.db" "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'failed'")" -ge 1 ]
 check "closed-have-bounds" [ "$(main_sql "SELECT count(*) FROM partitions WHERE sealed_at IS NOT NULL AND last_id - first_id + 1 = 100")" -ge 5 ]
 # and the bounds of their event times, as their events say
 tsb=$(sqlite3 "$D/db/siem.p000002.db" "SELECT min(ts) || ' ' || max(ts) FROM events")
@@ -56,6 +61,7 @@ check "one-open" [ "$(main_sql "SELECT count(*) FROM partitions WHERE sealed_at 
 check "ids-contiguous" [ "$(main_sql "SELECT count(*) FROM partitions a JOIN partitions b ON b.seq = a.seq + 1 WHERE b.first_id != a.last_id + 1")" = 0 ]
 # (a reader that had it open when it closed delays the switch a little)
 check "closed-rollback-journal" eventually 50 eval '[ "$(sqlite3 "$D/db/siem.p000001.db" "PRAGMA journal_mode")" = delete ]'
+check "closed-index-rollback-journal" eventually 50 eval '[ "$(sqlite3 "$D/db/siem.p000001.fts.db" "PRAGMA journal_mode")" = delete ]'
 
 login
 check login [ -n "$TOKEN" ]
@@ -152,7 +158,7 @@ check "size-within-limit" eventually 100 within
 # a step of retention deletes the row, then unlinks the file; a roll
 # creates the file, then adds the row: compare once both are done
 files_listed() {
-	[ "$(ls "$D"/db/siem.p*.db | wc -l)" = "$(main_sql "$PARTS")" ]
+	[ "$(parts)" = "$(main_sql "$PARTS")" ]
 }
 check "size-files-unlinked" eventually 100 files_listed
 check "size-oldest-first" [ "$(main_sql "SELECT min(seq) > 1 FROM partitions")" = 1 ]
