@@ -2115,6 +2115,9 @@ store(struct proc_ctx *ctx)
 	}
 	/* SQLite keeps its temporary data in memory: the jail has no /tmp */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* the checkpointer and the index writer use SQLite beside us */
+	if (!sqlite3_threadsafe())
+		fatalx("this SQLite library was built without thread support");
 	/* threads are possible before the sandbox only */
 	ckpt_start(STORE_WAL_PASSIVE, STORE_WAL_RESTART, STORE_WAL_RETRY,
 	    STORE_WAL_WAIT_MS);
