@@ -58,7 +58,7 @@
 #define SIEMD_BODY_MAX		(10 * 1024 * 1024)
 #define SIEMD_RATE_LIMIT	200	/* requests per minute per token */
 #define SIEMD_RETENTION		(30LL * 86400)
-#define SIEMD_PART_ROWS		2000000	/* events per partition file */
+#define SIEMD_PART_ROWS		1000000	/* events per partition file */
 #define SIEMD_PART_ROWS_MIN	100
 #define SIEMD_PART_ROWS_MAX	1000000000LL
 #define SIEMD_PART_EVERY_MAX	86400

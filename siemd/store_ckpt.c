@@ -69,26 +69,33 @@ static int	 ck_next_try;
 static void	*ckpt_main(void *);
 static int	 ckpt_run(const char *, int);
 
+/* A detached thread running fn, with every signal blocked in it. */
 void
-ckpt_start(int passive, int restart, int retry, int wait_ms)
+store_thread(void *(*fn)(void *))
 {
 	pthread_t	 t;
 	sigset_t	 all, old;
 	int		 rc;
 
-	ck.passive = passive;
-	ck.restart = restart;
-	ck.retry = retry;
-	ck.wait_ms = wait_ms;
-	/* the thread inherits a mask with every signal blocked */
+	/* the thread inherits the mask of the moment */
 	sigfillset(&all);
 	if ((rc = pthread_sigmask(SIG_SETMASK, &all, &old)) != 0)
 		fatalx("%s: pthread_sigmask: %s", __func__, strerror(rc));
-	if ((rc = pthread_create(&t, NULL, ckpt_main, NULL)) != 0)
+	if ((rc = pthread_create(&t, NULL, fn, NULL)) != 0)
 		fatalx("%s: pthread_create: %s", __func__, strerror(rc));
 	if ((rc = pthread_sigmask(SIG_SETMASK, &old, NULL)) != 0)
 		fatalx("%s: pthread_sigmask: %s", __func__, strerror(rc));
 	pthread_detach(t);
+}
+
+void
+ckpt_start(int passive, int restart, int retry, int wait_ms)
+{
+	ck.passive = passive;
+	ck.restart = restart;
+	ck.retry = retry;
+	ck.wait_ms = wait_ms;
+	store_thread(ckpt_main);
 	ck.started = 1;
 }
 

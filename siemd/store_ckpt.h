@@ -26,6 +26,8 @@ void	ckpt_request(const char *file, int nframe);
 /* Close the thread's connection (the file is closed or sealed). */
 void	ckpt_release(void);
 void	ckpt_counters(struct ckpt_counters *);
+/* A detached thread with every signal blocked (before the sandbox). */
+void	store_thread(void *(*)(void *));
 /* The checkpoint policy, for a connection of another thread. */
 int	ckpt_once(sqlite3 *, int, int *);
 

@@ -30,7 +30,6 @@
 
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,19 +110,8 @@ fts_file(const char *part, char *buf, size_t len)
 void
 fts_start(void)
 {
-	pthread_t	 t;
-	sigset_t	 all, old;
-	int		 rc;
-
 	TAILQ_INIT(&fx.queue);
-	sigfillset(&all);
-	if ((rc = pthread_sigmask(SIG_SETMASK, &all, &old)) != 0)
-		fatalx("%s: pthread_sigmask: %s", __func__, strerror(rc));
-	if ((rc = pthread_create(&t, NULL, fts_main, NULL)) != 0)
-		fatalx("%s: pthread_create: %s", __func__, strerror(rc));
-	if ((rc = pthread_sigmask(SIG_SETMASK, &old, NULL)) != 0)
-		fatalx("%s: pthread_sigmask: %s", __func__, strerror(rc));
-	pthread_detach(t);
+	store_thread(fts_main);
 	fx.started = 1;
 }
 
@@ -191,6 +179,8 @@ fts_commit(int64_t last_id)
 	uint64_t	 want;
 	int		 failed;
 
+	if (!fx.started)
+		fatalx("%s: no index thread", __func__);
 	fts_hand();
 	pthread_mutex_lock(&fx.mu);
 	fx.commit_id = last_id;
@@ -208,6 +198,8 @@ fts_release(void)
 {
 	uint64_t	 want;
 
+	if (!fx.started)
+		return;
 	pthread_mutex_lock(&fx.mu);
 	fx.release = 1;
 	want = fx.releases + 1;

@@ -783,7 +783,7 @@ test_json(void)
 	    1LL << 30);
 	CHECK(json_array_size(json_object_get(j, "tails")) == 1);
 	CHECK_INT(json_integer_value(json_object_get(j, "partition_rows")),
-	    2000000);
+	    1000000);
 	CHECK_INT(json_integer_value(json_object_get(j, "partition_every")),
 	    0);
 	CHECK(json_object_get(j, "listeners") == NULL);
