@@ -85,7 +85,9 @@ static sqlite3		*ft_db;
 static char		 ft_file[PATH_MAX];	/* the partition's */
 static sqlite3_stmt	*ft_insert, *ft_done;
 static int		 ft_in_txn, ft_bad, ft_next_try;
-static int		 ft_stale;	/* a batch was lost: fts_done stays */
+static char		 ft_cur[PATH_MAX];	/* of the rows last given */
+/* a partition whose index lost a batch: its fts_done stays behind */
+static char		 ft_stale[PATH_MAX];
 
 static void	*fts_main(void *);
 static void	 fts_hand(void);
@@ -314,7 +316,6 @@ fts_close(void)
 	sqlite3_close(ft_db);
 	ft_db = NULL;
 	ft_file[0] = '\0';
-	ft_stale = 0;
 }
 
 static void
@@ -324,6 +325,7 @@ fts_rows(struct fts_buf *b)
 	int64_t		 id;
 	uint32_t	 ml, pl;
 
+	strlcpy(ft_cur, b->file, sizeof(ft_cur));
 	if (fts_open(b->file) == -1) {
 		ft_bad = 1;
 		return;
@@ -369,11 +371,11 @@ fts_end(int64_t last_id)
 	int	 bad = ft_bad;
 
 	ft_bad = 0;
-	if (bad)
-		ft_stale = 1;	/* indexed again when the file is opened */
+	if (bad)	/* indexed again when the file is opened or sealed */
+		strlcpy(ft_stale, ft_cur, sizeof(ft_stale));
 	if (ft_db == NULL || !ft_in_txn)
 		return (bad ? -1 : 0);
-	if (!ft_stale) {
+	if (strcmp(ft_stale, ft_file) != 0) {
 		sqlite3_bind_int64(ft_done, 1, last_id);
 		if (sqlite3_step(ft_done) != SQLITE_DONE)
 			bad = 1;
