@@ -355,6 +355,7 @@ struct store {
 	size_t		 txn_limit;		/* events that end it */
 	uint64_t	 batches_long;		/* saturated: made longer */
 	int64_t		 fts_last;		/* the index's last id, at open */
+	int64_t		 fts_wait_us;		/* for the index's commits */
 	struct file_mark files[STORE_MAX_FILES_BATCH];
 	size_t		 nfiles;
 	struct rollup	 rollups[256];
@@ -403,7 +404,7 @@ store_counters(void *arg)
 
 	ckpt_counters(&ck);
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
-	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
@@ -429,7 +430,8 @@ store_counters(void *arg)
 	    "checkpoint_waits", (json_int_t)ck.inline_waits,
 	    "checkpoint_ms", (json_int_t)(ck.busy_us / 1000),
 	    "batches_long", (json_int_t)st.batches_long,
-	    "fts_errors", (json_int_t)fts_errors()));
+	    "fts_errors", (json_int_t)fts_errors(),
+	    "fts_wait_ms", (json_int_t)(st.fts_wait_us / 1000)));
 }
 
 static void
@@ -524,10 +526,7 @@ db_connect(const char *file, int cache_kib, int *walnext)
 	if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		fatalx("%s: %s", file, sqlite3_errmsg(db));
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
-	    NULL);
+	store_db_harden(db);
 	sqlite3_busy_timeout(db, STORE_BUSY_MS);
 	db_exec(db, file, "PRAGMA journal_mode = WAL");
 	db_exec(db, file, "PRAGMA synchronous = NORMAL");
@@ -839,6 +838,7 @@ part_fts_seal(sqlite3 *pdb, const char *part)
 		sqlite3_close(db);
 		return (0);
 	}
+	store_db_harden(db);
 	sqlite3_busy_timeout(db, STORE_BUSY_MS);
 	db_close_wal(db, file);
 	sqlite3_close(db);
@@ -1075,12 +1075,15 @@ static void
 store_commit(void)
 {
 	sqlite3_stmt	*s;
-	int64_t		 t0;
+	int64_t		 t0, t1;
 	size_t		 i;
+	int		 rv;
 
 	if (!st.in_txn)
 		return;
 	t0 = mono_us();
+	/* the index commits while offsets and rollups are written */
+	fts_commit_start(st.next_id - 1);
 	s = st.stmt[STMT_OFFSET_SET];
 	for (i = 0; i < st.nfiles; i++) {
 		sqlite3_bind_int64(s, 1, st.files[i].file_id);
@@ -1096,7 +1099,10 @@ store_commit(void)
 	}
 	flush_values();
 	/* the index first: a search never misses a stored event */
-	if (fts_commit(st.next_id - 1) == -1)
+	t1 = mono_us();
+	rv = fts_commit_wait();
+	st.fts_wait_us += mono_us() - t1;
+	if (rv == -1)
 		log_warnx("%s: full-text index of the batch not committed;"
 		    " it is completed when the partition is opened again",
 		    st.pfile);

@@ -69,6 +69,15 @@ static int	 ck_next_try;
 static void	*ckpt_main(void *);
 static int	 ckpt_run(const char *, int);
 
+/* What every connection of the store refuses. */
+void
+store_db_harden(sqlite3 *db)
+{
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+}
+
 /* A detached thread running fn, with every signal blocked in it. */
 void
 store_thread(void *(*fn)(void *))
@@ -215,11 +224,7 @@ ckpt_run(const char *file, int nframe)
 			ck_db = NULL;
 			return (-1);
 		}
-		sqlite3_db_config(ck_db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-		sqlite3_db_config(ck_db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0,
-		    NULL);
-		sqlite3_db_config(ck_db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION,
-		    0, NULL);
+		store_db_harden(ck_db);
 		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
 		    CKPT_CACHE_KIB);
 		(void)sqlite3_exec(ck_db, pragma, NULL, NULL, NULL);

@@ -26,6 +26,8 @@ void	ckpt_request(const char *file, int nframe);
 /* Close the thread's connection (the file is closed or sealed). */
 void	ckpt_release(void);
 void	ckpt_counters(struct ckpt_counters *);
+/* Defensive mode, no trusted schema, no extensions. */
+void	store_db_harden(sqlite3 *);
 /* A detached thread with every signal blocked (before the sandbox). */
 void	store_thread(void *(*)(void *));
 /* The checkpoint policy, for a connection of another thread. */

@@ -175,20 +175,28 @@ fts_hand(void)
 	fx_fill = NULL;
 }
 
-int
-fts_commit(int64_t last_id)
-{
-	uint64_t	 want;
-	int		 failed;
+static uint64_t	 fx_want;	/* the commit fts_commit_wait waits for */
 
+void
+fts_commit_start(int64_t last_id)
+{
 	if (!fx.started)
 		fatalx("%s: no index thread", __func__);
 	fts_hand();
 	pthread_mutex_lock(&fx.mu);
 	fx.commit_id = last_id;
-	want = fx.commits + 1;
+	fx_want = fx.commits + 1;
 	pthread_cond_signal(&fx.work);
-	while (fx.commits < want)
+	pthread_mutex_unlock(&fx.mu);
+}
+
+int
+fts_commit_wait(void)
+{
+	int	 failed;
+
+	pthread_mutex_lock(&fx.mu);
+	while (fx.commits < fx_want)
 		pthread_cond_wait(&fx.done, &fx.mu);
 	failed = fx.failed;
 	pthread_mutex_unlock(&fx.mu);
@@ -280,10 +288,7 @@ fts_open(const char *part)
 	    sqlite3_open_v2(file, &ft_db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto fail;
-	sqlite3_db_config(ft_db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(ft_db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-	sqlite3_db_config(ft_db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0,
-	    NULL);
+	store_db_harden(ft_db);
 	sqlite3_busy_timeout(ft_db, 25);
 	snprintf(pragma, sizeof(pragma), "PRAGMA synchronous = NORMAL;"
 	    " PRAGMA temp_store = MEMORY; PRAGMA cache_size = -%d;"
@@ -418,8 +423,7 @@ fts_catch_up(sqlite3 *pdb, const char *part)
 		log_warnx("%s: cannot open the full-text index", file);
 		return (-1);
 	}
-	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	store_db_harden(db);
 	sqlite3_busy_timeout(db, 5000);
 	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL; BEGIN IMMEDIATE",
 	    NULL, NULL, NULL) != SQLITE_OK)

@@ -19,8 +19,9 @@ void	fts_start(void);
 /* One event of the batch being written to partition file part. */
 void	fts_add(const char *part, int64_t id, const char *msg, size_t mlen,
 	    const char *path, size_t plen);
-/* Commit what was added up to last_id; 0, or -1 if it failed. */
-int	fts_commit(int64_t last_id);
+/* Commit what was added up to last_id; then wait: 0, or -1 if failed. */
+void	fts_commit_start(int64_t last_id);
+int	fts_commit_wait(void);
 /* Close the thread's connection (the partition is closed). */
 void	fts_release(void);
 uint64_t fts_errors(void);
