@@ -1171,9 +1171,10 @@ parts_refresh(void)
 }
 
 /*
- * Since partition version 3 the full-text index is a file of its own
- * beside the partition (store_fts.c), attached as schema "fts": the
- * searches name events_fts and find it there.
+ * A partition just opened: its layout (user_version), and since
+ * version 3 its full-text index, a file of its own beside it
+ * (store_fts.c), attached as schema "fts": the searches name events_fts
+ * and find it there.
  */
 static int
 part_attach_fts(sqlite3 *db, struct qpart *p)
@@ -1182,8 +1183,7 @@ part_attach_fts(sqlite3 *db, struct qpart *p)
 	char		 file[PATH_MAX], name[PATH_MAX + 32];
 	int		 rv;
 
-	if (p->seq == 0)
-		return (0);
+	/* the layout of the partition, known once it is open */
 	if (p->version == -1) {
 		p->version = 0;
 		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
@@ -1193,7 +1193,8 @@ part_attach_fts(sqlite3 *db, struct qpart *p)
 			p->version = sqlite3_column_int(s, 0);
 		sqlite3_finalize(s);
 	}
-	if (p->version < 3)
+	/* partition 0 shares the main file, whose user_version is not ours */
+	if (p->seq == 0 || p->version < 3)
 		return (0);
 	if (fts_file(p->file, file, sizeof(file)) == -1)
 		return (-1);
@@ -1266,15 +1267,6 @@ part_prepare(struct qpart *p, enum query_stmt n)
 
 	if ((db = part_db(p)) == NULL)
 		return (NULL);
-	if (p->version == -1) {
-		p->version = 0;
-		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
-		    NULL) == SQLITE_OK) {
-			if (sqlite3_step(s) == SQLITE_ROW)
-				p->version = sqlite3_column_int(s, 0);
-			sqlite3_finalize(s);
-		}
-	}
 	/* partition 0 shares the main file, whose user_version is not ours */
 	if (p->version >= 2 && p->seq != 0 && rollup_alt[n] != 0)
 		n = rollup_alt[n];

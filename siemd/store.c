@@ -328,7 +328,6 @@ struct store {
 	uint64_t	 live_dropped;		/* web too slow for live */
 	uint64_t	 wal_restarts;		/* WAL started over */
 	int		 wal_next_main;		/* frames: next restart try */
-	int		 wal_next_part;
 	size_t		 fwd_detect_peak;	/* bytes queued to correlate */
 	size_t		 fwd_live_peak;		/* to web */
 	char		*wal_later[STORE_WAL_LATER];	/* closed, still WAL */
@@ -404,7 +403,7 @@ store_counters(void *arg)
 
 	ckpt_counters(&ck);
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
-	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
@@ -429,6 +428,7 @@ store_counters(void *arg)
 	    "checkpoints", (json_int_t)ck.passive,
 	    "checkpoint_waits", (json_int_t)ck.inline_waits,
 	    "checkpoint_ms", (json_int_t)(ck.busy_us / 1000),
+	    "checkpoint_errors", (json_int_t)ck.errors,
 	    "batches_long", (json_int_t)st.batches_long,
 	    "fts_errors", (json_int_t)fts_errors(),
 	    "fts_wait_ms", (json_int_t)(st.fts_wait_us / 1000)));
@@ -493,26 +493,19 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int nframe)
 		ckpt_request(sqlite3_db_filename(db, name), nframe);
 		return (SQLITE_OK);
 	}
-	if (nframe < STORE_WAL_RESTART || next_try == NULL) {
-		if (next_try != NULL)
-			*next_try = STORE_WAL_RESTART;
+	if (next_try == NULL) {
 		(void)sqlite3_wal_checkpoint_v2(db, name,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		return (SQLITE_OK);
 	}
-	if (nframe < *next_try)
-		return (SQLITE_OK);
+	/* the main file's, here, by the same policy */
 	sqlite3_busy_timeout(db, STORE_WAL_WAIT_MS);
-	rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART,
-	    NULL, NULL);
+	rc = ckpt_once(db, nframe, next_try);
 	sqlite3_busy_timeout(db, STORE_BUSY_MS);
-	if (rc == SQLITE_OK) {
+	if (rc == 1)
 		st.wal_restarts++;
-		*next_try = STORE_WAL_RESTART;
-	} else {
+	else if (rc == 2)
 		st.wal_restart_busy++;
-		*next_try = nframe + STORE_WAL_RETRY;
-	}
 	return (SQLITE_OK);
 }
 
@@ -725,7 +718,8 @@ part_unlink(const char *file)
 static sqlite3 *
 part_connect(const char *file)
 {
-	sqlite3	*db = db_connect(file, STORE_CACHE_KIB, &st.wal_next_part);
+	/* once it is st.pdb, the checkpointer takes its checkpoints */
+	sqlite3	*db = db_connect(file, STORE_CACHE_KIB, NULL);
 
 	if (db_int(db, "PRAGMA user_version", 0) == 0) {
 		db_exec(db, file, "BEGIN");

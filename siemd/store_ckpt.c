@@ -196,6 +196,8 @@ ckpt_main(void *arg)
 			ck.c.restarts++;
 		} else if (rc == 2)
 			ck.c.restart_busy++;
+		else if (rc == -2)
+			ck.c.errors++;
 		ck.served = asked;
 		pthread_cond_broadcast(&ck.done);
 	}
@@ -207,7 +209,7 @@ ckpt_main(void *arg)
  * One checkpoint of file: passive, or past the restart mark one that
  * waits up to wait_ms for the readers of the moment and has the WAL
  * start over (store.c says why).  0 passive, 1 restarted, 2 readers in
- * the way, -1 the file could not be opened.
+ * the way, -2 the file could not be opened.
  */
 static int
 ckpt_run(const char *file, int nframe)
@@ -222,7 +224,7 @@ ckpt_run(const char *file, int nframe)
 		    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 			sqlite3_close(ck_db);
 			ck_db = NULL;
-			return (-1);
+			return (-2);
 		}
 		store_db_harden(ck_db);
 		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",

@@ -16,6 +16,7 @@ struct ckpt_counters {
 	uint64_t	restarts;	/* of them, the WAL started over */
 	uint64_t	restart_busy;	/* readers in the way of a restart */
 	uint64_t	inline_waits;	/* the writer had to wait */
+	uint64_t	errors;		/* the file could not be opened */
 	uint64_t	busy_us;	/* time spent checkpointing */
 };
 

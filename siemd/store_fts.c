@@ -54,8 +54,8 @@ const char fts_schema[] =
 struct fts_buf {
 	TAILQ_ENTRY(fts_buf)	 entry;
 	char			 file[PATH_MAX];	/* the partition's */
-	size_t			 len;
-	uint8_t			 data[FTS_BUF];
+	size_t			 len, cap;
+	uint8_t			 data[];		/* cap bytes */
 };
 TAILQ_HEAD(fts_bufs, fts_buf);
 
@@ -127,23 +127,21 @@ void
 fts_add(const char *part, int64_t id, const char *msg, size_t mlen,
     const char *path, size_t plen)
 {
-	size_t	 need;
+	size_t	 need, cap;
 	uint8_t	*p;
 
-	/* what a column can hold here: the store caps records far below */
-	if (msg != NULL && mlen > FTS_BUF / 4)
-		mlen = FTS_BUF / 4;
-	if (path != NULL && plen > FTS_BUF / 4)
-		plen = FTS_BUF / 4;
 	need = sizeof(id) + 8 + (msg ? mlen : 0) + (path ? plen : 0);
-	if (fx_fill != NULL && (fx_fill->len + need > FTS_BUF ||
+	if (fx_fill != NULL && (fx_fill->len + need > fx_fill->cap ||
 	    strcmp(fx_fill->file, part) != 0))
 		fts_hand();
 	if (fx_fill == NULL) {
-		if ((fx_fill = malloc(sizeof(*fx_fill))) == NULL)
+		/* a row longer than a buffer (a large record) gets its own */
+		cap = need > FTS_BUF ? need : FTS_BUF;
+		if ((fx_fill = malloc(sizeof(*fx_fill) + cap)) == NULL)
 			fatal("%s: malloc", __func__);
 		strlcpy(fx_fill->file, part, sizeof(fx_fill->file));
 		fx_fill->len = 0;
+		fx_fill->cap = cap;
 	}
 	p = fx_fill->data + fx_fill->len;
 	memcpy(p, &id, sizeof(id));

@@ -44,7 +44,8 @@ n=$(( $(counter batches) - b0 ))
 echo "  flood: $n batches, $long made longer"
 check "flood-batches-longer" [ "${long:-0}" -ge 1 ]
 check "checkpointer-ran" [ "$(counter checkpoints)" -ge 1 ]
-check "checkpointer-never-waited" [ "$(counter checkpoint_waits)" = 0 ]
+# it opens the partition by the name the writer's connection gives
+check "checkpointer-no-errors" [ "$(counter checkpoint_errors)" = 0 ]
 check "flood-ids-contiguous" [ "$(sql "SELECT max(id) - min(id) + 1 = count(*) FROM events")" = 1 ]
 check "flood-queue-drops-0" eventually 30 sources_match "flood.jsonl .*dropped_queue=0"
 stop
