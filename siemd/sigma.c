@@ -1118,7 +1118,8 @@ sv_base64(struct sval *in, struct sval *out, int shift)
 	if ((buf = malloc(n + 1)) == NULL)
 		fatal("%s: malloc", __func__);
 	memset(buf, ' ', shift);
-	memcpy(buf + shift, in->b, in->n);
+	if (in->n > 0)		/* an empty value may have no buffer */
+		memcpy(buf + shift, in->b, in->n);
 	memset(&enc, 0, sizeof(enc));
 	b64(buf, n, &enc);
 	free(buf);

@@ -701,17 +701,19 @@ part_unlink(const char *file)
 {
 	static const char	*sfx[] = { "", "-wal", "-shm", "-journal" };
 	char			 path[PATH_MAX], fts[PATH_MAX];
-	size_t			 i;
+	const char		*base[2] = { file, fts };
+	size_t			 i, b;
 
-	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", file, sfx[i]);
-		if (unlink(path) == -1 && errno != ENOENT)
-			log_warn("unlink %s", path);
+	/* the partition, then its full-text index */
+	if (fts_file(file, fts, sizeof(fts)) == -1)
+		fts[0] = '\0';
+	for (b = 0; b < 2 && base[b][0] != '\0'; b++) {
+		for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+			snprintf(path, sizeof(path), "%s%s", base[b], sfx[i]);
+			if (unlink(path) == -1 && errno != ENOENT)
+				log_warn("unlink %s", path);
+		}
 	}
-	/* and its full-text index, once */
-	if (fts_file(file, fts, sizeof(fts)) == 0 && strstr(file, ".fts.") ==
-	    NULL)
-		part_unlink(fts);
 }
 
 /* Open a partition for writing; a new or empty file gets the schema. */

@@ -288,6 +288,9 @@ static const struct tcase cases[] = {
 	{ "base64offset-bad", "s:\n  CommandLine|base64offset|contains: "
 	    "'http'\ncondition: s", "process_cmdline=aHR0 h0d odH",
 	    T_NOMATCH, NULL },
+	/* an empty value has no buffer to shift (found by fuzz-sigma-rule) */
+	{ "base64offset-empty", "s:\n  CommandLine|base64offset|contains: "
+	    "''\ncondition: s", "process_cmdline=aHR0cA==", T_MATCH, NULL },
 	{ "bad-base64-wildcard", "s:\n  CommandLine|contains|base64: 'x'\n"
 	    "condition: s", "", T_INVALID, "with wildcards" },
 	{ "utf16le-base64offset-0", "s:\n  CommandLine|utf16le|base64offset"
