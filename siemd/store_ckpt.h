@@ -22,8 +22,8 @@ struct ckpt_counters {
 
 /* Before the sandbox: RLIMIT_NPROC 0 forbids threads after it. */
 void	ckpt_start(int passive, int restart, int retry, int wait_ms);
-/* After a commit: the WAL of file holds nframe frames. */
-void	ckpt_request(const char *file, int nframe);
+/* After a commit: the WAL of file holds nframe frames.  1: waited. */
+int	ckpt_request(const char *file, int nframe);
 /* Close the thread's connection (the file is closed or sealed). */
 void	ckpt_release(void);
 void	ckpt_counters(struct ckpt_counters *);

@@ -11,15 +11,21 @@
  * attach the file as schema "fts" and search it as before.
  *
  * The writer hands the thread (id, message, http_path) in buffers of
- * about 256 KB.  At the end of a batch it asks the thread to commit
- * and waits, then commits the rows: the index is committed first, so
- * a search never misses a stored event.  A crash between the two
- * commits leaves index entries for ids with no row; fts_done keeps
- * the last id the index holds and the store starts numbering after
- * it, so such an id is never given to another event and its entries
- * match nothing.  Should the index fall behind (a failed commit, a
- * file restored without it), the store indexes the missing rows when
- * it opens the partition again.
+ * about 64 KB.  At the end of a batch it asks the thread to commit.
+ * An unhurried writer waits for that commit before committing the
+ * rows, so a search never misses a row; a saturated one commits the
+ * rows meanwhile and then waits (store.c, store_commit), and events
+ * are announced only once both are committed.  A crash between the
+ * two commits leaves either rows the index lacks, indexed when the
+ * partition is opened again, or index entries for ids with no row:
+ * fts_done keeps the last id the index holds and the store starts
+ * numbering after it, so such an id is never given to another event
+ * and its entries match nothing.  Should the index fall behind (a
+ * failed commit, a file restored without it), the store indexes the
+ * missing rows when it opens the partition again.
+ *
+ * The thread checkpoints the index's WAL after it has reported the
+ * commit, so the writer never waits for those copies and syncs.
  *
  * The thread is started before the sandbox, like the checkpointer;
  * every signal stays blocked in it.
@@ -40,7 +46,7 @@
 #include "store_ckpt.h"
 #include "store_fts.h"
 
-#define FTS_BUF		(256 * 1024)	/* bytes handed over at a time */
+#define FTS_BUF		(64 * 1024)	/* bytes handed over at a time */
 #define FTS_CACHE_KIB	8192		/* page cache of the index */
 #define FTS_NULL	UINT32_MAX	/* a length: the column is NULL */
 
@@ -71,6 +77,8 @@ static struct {
 	uint64_t		 releases;
 	int			 failed;	/* the last commit */
 	uint64_t		 errors;
+	int64_t			 rows_us;	/* indexing rows */
+	int64_t			 commit_us;	/* committing them */
 } fx = {
 	.mu = PTHREAD_MUTEX_INITIALIZER,
 	.work = PTHREAD_COND_INITIALIZER,
@@ -85,6 +93,7 @@ static sqlite3		*ft_db;
 static char		 ft_file[PATH_MAX];	/* the partition's */
 static sqlite3_stmt	*ft_insert, *ft_done;
 static int		 ft_in_txn, ft_bad, ft_next_try;
+static int		 ft_frames;	/* in the WAL at the last commit */
 static char		 ft_cur[PATH_MAX];	/* of the rows last given */
 /* a partition whose index lost a batch: its fts_done stays behind */
 static char		 ft_stale[PATH_MAX];
@@ -218,12 +227,14 @@ fts_release(void)
 }
 
 uint64_t
-fts_errors(void)
+fts_errors(int64_t *rows_us, int64_t *commit_us)
 {
 	uint64_t	 n;
 
 	pthread_mutex_lock(&fx.mu);
 	n = fx.errors;
+	*rows_us = fx.rows_us;
+	*commit_us = fx.commit_us;
 	pthread_mutex_unlock(&fx.mu);
 	return (n);
 }
@@ -232,7 +243,7 @@ static void *
 fts_main(void *arg)
 {
 	struct fts_buf	*b;
-	int64_t		 id;
+	int64_t		 id, t0;
 	int		 failed;
 
 	pthread_mutex_lock(&fx.mu);
@@ -241,22 +252,36 @@ fts_main(void *arg)
 		if ((b = TAILQ_FIRST(&fx.queue)) != NULL) {
 			TAILQ_REMOVE(&fx.queue, b, entry);
 			pthread_mutex_unlock(&fx.mu);
+			t0 = mono_us();
 			fts_rows(b);
 			free(b);
+			t0 = mono_us() - t0;
 			pthread_mutex_lock(&fx.mu);
+			fx.rows_us += t0;
 			continue;
 		}
 		if (fx.commit_id > 0) {
 			id = fx.commit_id;
 			fx.commit_id = 0;
 			pthread_mutex_unlock(&fx.mu);
+			t0 = mono_us();
 			failed = fts_end(id);
+			t0 = mono_us() - t0;
 			pthread_mutex_lock(&fx.mu);
+			fx.commit_us += t0;
 			fx.failed = failed;
 			if (failed)
 				fx.errors++;
 			fx.commits++;
 			pthread_cond_broadcast(&fx.done);
+			/* the writer goes on meanwhile */
+			if (ft_frames > 0 && ft_db != NULL) {
+				pthread_mutex_unlock(&fx.mu);
+				(void)ckpt_once(ft_db, ft_frames,
+				    &ft_next_try);
+				ft_frames = 0;
+				pthread_mutex_lock(&fx.mu);
+			}
 			continue;
 		}
 		if (fx.release) {
@@ -319,6 +344,7 @@ fts_close(void)
 	sqlite3_close(ft_db);
 	ft_db = NULL;
 	ft_file[0] = '\0';
+	ft_frames = 0;
 }
 
 static void
@@ -392,11 +418,15 @@ fts_end(int64_t last_id)
 	return (bad ? -1 : 0);
 }
 
-/* The index's own checkpoints, in this thread, by the store's policy. */
+/*
+ * The index's own checkpoints, in this thread, by the store's policy:
+ * after the commit is reported, so that the writer does not wait for
+ * them.
+ */
 static int
 fts_wal_hook(void *arg, sqlite3 *db, const char *name, int nframe)
 {
-	(void)ckpt_once(db, nframe, arg);
+	ft_frames = nframe;
 	return (SQLITE_OK);
 }
 
@@ -472,11 +502,13 @@ fts_catch_up(sqlite3 *pdb, const char *part)
 		put = NULL;
 		if (!ok)
 			goto fail;
-		log_info("%s: %lld events indexed that the full-text index"
-		    " lacked", file, (long long)n);
 	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
+	/* said once it is so */
+	if (n > 0)
+		log_info("%s: %lld events indexed that the full-text index"
+		    " lacked", file, (long long)n);
 	sqlite3_close(db);
 	return (done);
  fail:

@@ -24,7 +24,8 @@ void	fts_commit_start(int64_t last_id);
 int	fts_commit_wait(void);
 /* Close the thread's connection (the partition is closed). */
 void	fts_release(void);
-uint64_t fts_errors(void);
+/* Failed batches; the time spent indexing rows and committing them. */
+uint64_t fts_errors(int64_t *, int64_t *);
 /* In the writer, at open: create or complete the index of a partition. */
 int64_t	fts_catch_up(sqlite3 *, const char *);
 
