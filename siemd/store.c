@@ -979,6 +979,7 @@ store_roll(void)
 	sqlite3		*old = st.pdb;
 	char		 file[PATH_MAX];
 	int64_t		 seq = st.pseq, events = st.next_id - st.pfirst;
+	int64_t		 t0 = mono_us();
 
 	store_commit();
 	ckpt_release();		/* sealing checkpoints it in full */
@@ -991,8 +992,9 @@ store_roll(void)
 	part_seal(old, seq, file);
 	sqlite3_close(old);
 	st.rolled++;
-	log_info("partition %lld closed with %lld events, %s started",
-	    (long long)seq, (long long)events, st.pfile);
+	log_info("partition %lld closed with %lld events in %lld ms, %s"
+	    " started", (long long)seq, (long long)events,
+	    (long long)((mono_us() - t0) / 1000), st.pfile);
 }
 
 /*
