@@ -490,8 +490,9 @@ db_int(sqlite3 *db, const char *sql, int64_t def)
  * by 120 MB in 13 s and ingestion slowed by 14%.  So past
  * STORE_WAL_RESTART frames the store waits up to STORE_WAL_WAIT_MS for
  * the readers of the moment to finish (a search takes milliseconds;
- * new ones read the database file meanwhile) and empties the WAL; when
- * they are still busy it tries again STORE_WAL_RETRY frames later.
+ * new ones read the database file meanwhile) and has the WAL start
+ * over; when they are still busy it tries again STORE_WAL_RETRY frames
+ * later.  journal_size_limit then gives the space back.
  * The mark is high because each restart makes the writer wait (it
  * holds the write lock): at 64 MB the writer waited 8% of its time, at
  * 256 MB 4%, and the WAL's length costs a lookup nothing once a passive
