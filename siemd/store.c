@@ -355,8 +355,8 @@ struct store {
 	uint64_t	 batches_long;		/* saturated: made longer */
 	int64_t		 fts_last;		/* the index's last id, at open */
 	int64_t		 fts_wait_us;		/* for the index's commits */
-	int64_t		 insert_us;		/* storing rows, all batches */
-	int64_t		 commit_us;		/* committing them */
+	int64_t		 insert_us;		/* storing events, commits too */
+	int64_t		 commit_us;		/* the commits alone */
 	uint64_t	 lock_waits;		/* for a checkpointer's restart */
 	int64_t		 lock_wait_us;
 	struct file_mark files[STORE_MAX_FILES_BATCH];
@@ -404,11 +404,10 @@ static json_t *
 store_counters(void *arg)
 {
 	struct ckpt_counters	 ck;
-	uint64_t		 fts_bad;
-	int64_t			 fts_rows_us, fts_commit_us;
+	struct fts_counters	 fc;
 
 	ckpt_counters(&ck);
-	fts_bad = fts_errors(&fts_rows_us, &fts_commit_us);
+	fts_counters(&fc);
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
 	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
 	    "s:I,s:I,s:I,s:I,s:I,s:I}",
@@ -438,9 +437,9 @@ store_counters(void *arg)
 	    "checkpoint_ms", (json_int_t)(ck.busy_us / 1000),
 	    "checkpoint_errors", (json_int_t)ck.errors,
 	    "batches_long", (json_int_t)st.batches_long,
-	    "fts_errors", (json_int_t)fts_bad,
-	    "fts_rows_ms", (json_int_t)(fts_rows_us / 1000),
-	    "fts_commit_ms", (json_int_t)(fts_commit_us / 1000),
+	    "fts_errors", (json_int_t)fc.errors,
+	    "fts_rows_ms", (json_int_t)(fc.rows_us / 1000),
+	    "fts_commit_ms", (json_int_t)(fc.commit_us / 1000),
 	    "fts_wait_ms", (json_int_t)(st.fts_wait_us / 1000),
 	    "insert_ms", (json_int_t)(st.insert_us / 1000),
 	    "commit_ms", (json_int_t)(st.commit_us / 1000),
@@ -749,7 +748,6 @@ static int
 part_busy(void *arg, int n)
 {
 	struct timespec	 ts = { 0, 250000 };
-
 	int64_t		 t0;
 
 	if (n >= STORE_BUSY_MS * 4)

@@ -226,17 +226,14 @@ fts_release(void)
 	pthread_mutex_unlock(&fx.mu);
 }
 
-uint64_t
-fts_errors(int64_t *rows_us, int64_t *commit_us)
+void
+fts_counters(struct fts_counters *c)
 {
-	uint64_t	 n;
-
 	pthread_mutex_lock(&fx.mu);
-	n = fx.errors;
-	*rows_us = fx.rows_us;
-	*commit_us = fx.commit_us;
+	c->errors = fx.errors;
+	c->rows_us = fx.rows_us;
+	c->commit_us = fx.commit_us;
 	pthread_mutex_unlock(&fx.mu);
-	return (n);
 }
 
 static void *
@@ -323,7 +320,7 @@ fts_open(const char *part)
 	    sqlite3_prepare_v2(ft_db, "UPDATE fts_done SET last_id = ?1",
 	    -1, &ft_done, NULL) != SQLITE_OK)
 		goto fail;
-	sqlite3_wal_hook(ft_db, fts_wal_hook, &ft_next_try);
+	sqlite3_wal_hook(ft_db, fts_wal_hook, NULL);
 	ft_next_try = 0;
 	strlcpy(ft_file, part, sizeof(ft_file));
 	return (0);
@@ -345,6 +342,18 @@ fts_close(void)
 	ft_db = NULL;
 	ft_file[0] = '\0';
 	ft_frames = 0;
+}
+
+/* A field of a handed-over row (FTS_NULL: none); what follows it. */
+static const uint8_t *
+bind_field(int col, const uint8_t *p, uint32_t len)
+{
+	if (len == FTS_NULL) {
+		sqlite3_bind_null(ft_insert, col);
+		return (p);
+	}
+	sqlite3_bind_text(ft_insert, col, (const char *)p, len, SQLITE_STATIC);
+	return (p + len);
 }
 
 static void
@@ -373,20 +382,8 @@ fts_rows(struct fts_buf *b)
 		memcpy(&pl, p + 12, 4);
 		p += 16;
 		sqlite3_bind_int64(ft_insert, 1, id);
-		if (ml == FTS_NULL)
-			sqlite3_bind_null(ft_insert, 2);
-		else {
-			sqlite3_bind_text(ft_insert, 2, (const char *)p, ml,
-			    SQLITE_STATIC);
-			p += ml;
-		}
-		if (pl == FTS_NULL)
-			sqlite3_bind_null(ft_insert, 3);
-		else {
-			sqlite3_bind_text(ft_insert, 3, (const char *)p, pl,
-			    SQLITE_STATIC);
-			p += pl;
-		}
+		p = bind_field(2, p, ml);
+		p = bind_field(3, p, pl);
 		if (sqlite3_step(ft_insert) != SQLITE_DONE)
 			ft_bad = 1;
 		sqlite3_reset(ft_insert);

@@ -24,8 +24,12 @@ void	fts_commit_start(int64_t last_id);
 int	fts_commit_wait(void);
 /* Close the thread's connection (the partition is closed). */
 void	fts_release(void);
-/* Failed batches; the time spent indexing rows and committing them. */
-uint64_t fts_errors(int64_t *, int64_t *);
+struct fts_counters {
+	uint64_t	errors;		/* batches not committed */
+	int64_t		rows_us;	/* indexing rows */
+	int64_t		commit_us;	/* committing them */
+};
+void	fts_counters(struct fts_counters *);
 /* In the writer, at open: create or complete the index of a partition. */
 int64_t	fts_catch_up(sqlite3 *, const char *);
 
