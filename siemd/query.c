@@ -42,6 +42,7 @@
 #include "child.h"
 #include "event.h"
 #include "store_triage.h"
+#include "keyfilter.h"
 
 #define QUERY_CHUNK		(256 * 1024)	/* bytes per IMSG_QUERY_DATA */
 #define QUERY_BUDGET_MS		10000		/* default time budget */
@@ -278,7 +279,7 @@ struct qbuild {
 struct qpart {
 	int64_t			 seq;
 	int64_t			 first_id;
-	int64_t			 last_id;	/* INT64_MAX while open */
+	int64_t			 last_id;	/* INT64_MAX while written */
 	int			 sealed;
 	char			*file;
 	sqlite3			*db;
@@ -299,6 +300,8 @@ struct qproc {
 	int			 nopen;
 	int64_t			 uses;
 	uint64_t		 cache_hits;
+	uint64_t		 kf_chunks;	/* key filters consulted */
+	uint64_t		 kf_skipped;	/* chunks they ruled out */
 	TAILQ_HEAD(, qjob)	 jobs;
 	struct event		 run_ev;
 
@@ -367,7 +370,7 @@ query_counters(void *arg)
 	TAILQ_FOREACH(j, &q.jobs, entry)
 		pending++;
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:i,s:b,s:I,s:i,"
-	    "s:I}",
+	    "s:I,s:I,s:I}",
 	    "queries", (json_int_t)q.queries,
 	    "errors", (json_int_t)q.errors,
 	    "timeouts", (json_int_t)q.timeouts,
@@ -379,7 +382,9 @@ query_counters(void *arg)
 	    "database", q.db != NULL,
 	    "partitions", (json_int_t)q.nparts,
 	    "partitions_open", q.nopen,
-	    "cache_hits", (json_int_t)q.cache_hits));
+	    "cache_hits", (json_int_t)q.cache_hits,
+	    "key_filter_chunks", (json_int_t)q.kf_chunks,
+	    "key_filter_skipped", (json_int_t)q.kf_skipped));
 }
 
 /* output ----------------------------------------------------------- */
@@ -1113,12 +1118,17 @@ parts_refresh(void)
 	int		 rv;
 
 	/* min_ts, max_ts: schema 6; the store may be migrating still */
+	/*
+	 * last_id: NULL in a sealed partition if it is empty, NULL in
+	 * the one being written; set in one the store has left and is
+	 * closing (sealing).
+	 */
 	if ((rv = sqlite3_prepare_v2(q.db, "SELECT seq, file, first_id,"
-	    " coalesce(last_id, first_id - 1), sealed_at IS NOT NULL,"
+	    " last_id, sealed_at IS NOT NULL,"
 	    " min_ts, max_ts FROM partitions ORDER BY seq", -1, &s,
 	    NULL)) != SQLITE_OK &&
 	    (rv = sqlite3_prepare_v2(q.db, "SELECT seq, file, first_id,"
-	    " coalesce(last_id, first_id - 1), sealed_at IS NOT NULL, NULL,"
+	    " last_id, sealed_at IS NOT NULL, NULL,"
 	    " NULL FROM partitions ORDER BY seq", -1, &s, NULL)) != SQLITE_OK)
 		return (query_sqlerr(rv, sqlite3_errmsg(q.db)));
 	while ((rv = step(s)) == SQLITE_ROW) {
@@ -1132,8 +1142,10 @@ parts_refresh(void)
 		p->seq = sqlite3_column_int64(s, 0);
 		p->first_id = sqlite3_column_int64(s, 2);
 		p->sealed = sqlite3_column_int(s, 4);
-		p->last_id = p->sealed ? sqlite3_column_int64(s, 3) :
-		    INT64_MAX;
+		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+			p->last_id = sqlite3_column_int64(s, 3);
+		else
+			p->last_id = p->sealed ? p->first_id - 1 : INT64_MAX;
 		p->min_ts = p->max_ts = -1;
 		/* recorded when it closed: no need to open it to know */
 		if (p->sealed && sqlite3_column_type(s, 5) == SQLITE_INTEGER &&
@@ -1384,6 +1396,153 @@ part_wanted(struct qpart *p, json_t *params)
 	return (1);
 }
 
+/*
+ * The id ranges of partition p that a search with params reads, newest
+ * first unless asc: *rp, *np, freed by the caller.  A partition being
+ * written or closing (version 4, not sealed) has no index on src_ip,
+ * user_id or request_id yet, but a key filter per chunk of ids
+ * (keyfilter.h): with values asked of those fields, the chunks whose
+ * filters hold none of one field's values are left out, and *ranged
+ * says that the SQL must take the bounds of each range.  Ids past the
+ * last filter, or of a chunk whose filter is missing, are read.  Any
+ * other partition, or search, is one range (*ranged 0).
+ */
+struct qrange {
+	int64_t		 lo;
+	int64_t		 hi;
+};
+
+static int
+part_ranges(struct qpart *p, json_t *params, int asc, struct qrange **rp,
+    size_t *np, int *ranged)
+{
+	static const struct {
+		const char	*key;
+		enum kf_field	 field;
+	} kf[] = {
+		{ "src_ip",	KF_SRC_IP },
+		{ "user_id",	KF_USER_ID },
+		{ "request_id",	KF_REQUEST_ID },
+	};
+	uint64_t	 h[KF_FIELDS][QUERY_MAX_VALUES];
+	size_t		 nh[KF_FIELDS] = { 0 }, f, i, n = 0, cap = 1;
+	struct qrange	*r, t;
+	sqlite3_stmt	*s = NULL;
+	int64_t		 cur, first, last;
+	const void	*bits;
+	json_t		*a, *v;
+	int		 asked = 0, out, rv;
+
+	*ranged = 0;
+	*np = 0;
+	if ((r = calloc(cap, sizeof(*r))) == NULL)
+		fatal("%s: calloc", __func__);
+	*rp = r;
+	r[0].lo = p->first_id;
+	r[0].hi = p->last_id;
+	*np = 1;
+	if (p->sealed || p->seq == 0 || p->version < 4)
+		return (0);
+	for (f = 0; f < KF_FIELDS; f++) {
+		if ((a = str_array(params, kf[f].key)) == NULL)
+			continue;
+		/* an address or a network: the filter cannot rule out */
+		if (kf[f].field == KF_SRC_IP &&
+		    str_array(params, "src_cidr") != NULL)
+			continue;
+		json_array_foreach(a, i, v)
+			h[f][nh[f]++] = kf_hash(kf[f].field,
+			    json_string_value(v), json_string_length(v));
+		asked = 1;
+	}
+	if (!asked)
+		return (0);
+	if (sqlite3_prepare_v2(p->db, "SELECT first_id, last_id, bits FROM"
+	    " keyfilter ORDER BY first_id", -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("%s: key filters: %s", p->file,
+		    sqlite3_errmsg(p->db));
+		return (0);
+	}
+	cur = p->first_id;
+	while ((rv = step(s)) == SQLITE_ROW) {
+		first = sqlite3_column_int64(s, 0);
+		last = sqlite3_column_int64(s, 1);
+		bits = sqlite3_column_blob(s, 2);
+		for (f = 0, out = 0; f < KF_FIELDS && !out; f++) {
+			if (nh[f] == 0)
+				continue;
+			for (i = 0; i < nh[f]; i++)
+				if (kf_maybe(bits, sqlite3_column_bytes(s, 2),
+				    h[f][i]))
+					break;
+			out = i == nh[f];
+		}
+		q.kf_chunks++;
+		if (!out || first < cur)
+			continue;
+		q.kf_skipped++;
+		if (first > cur) {
+			if (n == cap) {
+				cap *= 2;
+				if ((r = reallocarray(r, cap, sizeof(*r))) ==
+				    NULL)
+					fatal("%s: reallocarray", __func__);
+				*rp = r;
+			}
+			r[n].lo = cur;
+			r[n].hi = first - 1;
+			n++;
+		}
+		cur = last + 1;
+	}
+	sqlite3_finalize(s);
+	if (rv == -1) {
+		free(r);
+		*rp = NULL;
+		return (-1);
+	}
+	if (cur <= p->last_id) {
+		if (n == cap) {
+			if ((r = reallocarray(r, cap + 1, sizeof(*r))) == NULL)
+				fatal("%s: reallocarray", __func__);
+			*rp = r;
+		}
+		r[n].lo = cur;
+		r[n].hi = p->last_id;
+		n++;
+	}
+	for (i = 0; !asc && i < n / 2; i++) {
+		t = r[i];
+		r[i] = r[n - 1 - i];
+		r[n - 1 - i] = t;
+	}
+	*np = n;
+	*ranged = 1;
+	return (0);
+}
+
+/* " AND id BETWEEN ? AND ?": the index of the first of its values. */
+static int
+qb_range(struct qbuild *b)
+{
+	int	 i = b->nbinds;
+
+	qb_sql(b, " AND id BETWEEN ");
+	qb_int(b, 0);
+	qb_sql(b, " AND ");
+	qb_int(b, 0);
+	return (i);
+}
+
+static void
+qb_range_set(struct qbuild *b, int i, const struct qrange *r)
+{
+	if (i + 1 < b->nbinds) {
+		b->binds[i].i = r->lo;
+		b->binds[i + 1].i = r->hi;
+	}
+}
+
 /* Keys of an object in order. */
 static int
 key_cmp(const void *a, const void *b)
@@ -1440,14 +1599,15 @@ format_row(sqlite3_stmt *s, const char *fmt, int64_t n, struct obuf *ob)
 static int
 run_events(json_t *params, struct obuf *ob, json_t **meta)
 {
-	struct qbuild	*b;
+	struct qbuild	*b, *br, *use;
 	struct qpart	*p;
+	struct qrange	*r;
 	sqlite3_stmt	*s;
 	sqlite3		*db;
 	const char	*fmt, *order;
 	int64_t		 limit, maxbytes, last = -1, n = 0;
-	size_t		 k, i;
-	int		 rv = SQLITE_DONE, more = 0, asc;
+	size_t		 k, i, nr, ri;
+	int		 rv = SQLITE_DONE, more = 0, asc, ranged, rb;
 
 	limit = param_int(params, "limit", 200, 1, QUERY_MAX_LIMIT);
 	maxbytes = param_int(params, "max_bytes", QUERY_MAX_BYTES, 1024,
@@ -1457,34 +1617,53 @@ run_events(json_t *params, struct obuf *ob, json_t **meta)
 		fmt = "json";
 	order = json_string_value(json_object_get(params, "order"));
 	asc = order != NULL && strcmp(order, "asc") == 0;
-	if ((b = calloc(1, sizeof(*b))) == NULL)
+	/* the same search, and the same bounded to an id range */
+	if ((b = calloc(1, sizeof(*b))) == NULL ||
+	    (br = calloc(1, sizeof(*br))) == NULL)
 		fatal("%s: calloc", __func__);
 	qb_sql(b, "SELECT " EVENT_COLUMNS " FROM events WHERE 1");
 	build_where(b, params);
+	memcpy(br, b, sizeof(*br));
+	br->nlikes = 0;		/* the patterns are b's */
+	rb = qb_range(br);
 	qb_sql(b, asc ? " ORDER BY id ASC LIMIT " : " ORDER BY id DESC LIMIT ");
 	qb_int(b, limit + 1);
+	qb_sql(br, asc ? " ORDER BY id ASC LIMIT " :
+	    " ORDER BY id DESC LIMIT ");
+	qb_int(br, limit + 1);
 	for (k = 0; k < q.nparts && !more && rv != -1; k++) {
 		p = &q.parts[asc ? k : q.nparts - 1 - k];
 		if ((rv = part_wanted(p, params)) <= 0)
 			continue;
-		if ((db = part_db(p)) == NULL || build_prepare(db, b, &s) ==
-		    -1) {
+		if ((db = part_db(p)) == NULL ||
+		    part_ranges(p, params, asc, &r, &nr, &ranged) == -1) {
 			rv = -1;
 			break;
 		}
-		while ((rv = step(s)) == SQLITE_ROW) {
-			if (n == limit || (int64_t)ob->len >= maxbytes) {
-				more = 1;
+		use = ranged ? br : b;
+		for (ri = 0; ri < nr && !more && rv != -1; ri++) {
+			qb_range_set(br, rb, &r[ri]);
+			if (build_prepare(db, use, &s) == -1) {
+				rv = -1;
 				break;
 			}
-			format_row(s, fmt, n, ob);
-			last = sqlite3_column_int64(s, COL_ID);
-			n++;
+			while ((rv = step(s)) == SQLITE_ROW) {
+				if (n == limit || (int64_t)ob->len >=
+				    maxbytes) {
+					more = 1;
+					break;
+				}
+				format_row(s, fmt, n, ob);
+				last = sqlite3_column_int64(s, COL_ID);
+				n++;
+			}
+			sqlite3_finalize(s);
 		}
-		sqlite3_finalize(s);
+		free(r);
 	}
 	build_free(b);
 	free(b);
+	free(br);
 	if (rv == -1)
 		return (-1);
 	/* a full page with partitions left: the next page will tell */
@@ -1974,6 +2153,61 @@ run_timeline(json_t *params, struct obuf *ob)
 }
 
 /*
+ * Count the values of col among the newest events matching params of
+ * one partition (db), within range r if not NULL, until scanned
+ * reaches scan.
+ */
+static int
+top_count(sqlite3 *db, const char *col, json_t *params,
+    const struct qrange *r, int64_t scan, int64_t *scanned, int64_t *total,
+    json_t *counts, json_t *values)
+{
+	struct qbuild	*b;
+	sqlite3_stmt	*s;
+	json_t		*v;
+	char		*key;
+	int64_t		 c;
+	int		 rv, rb = 0;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatal("%s: calloc", __func__);
+	qb_sql(b, "SELECT v, count(*) FROM (SELECT ");
+	qb_sql(b, col);
+	qb_sql(b, " AS v FROM events WHERE 1");
+	build_where(b, params);
+	if (r != NULL)
+		rb = qb_range(b);
+	qb_sql(b, " ORDER BY id DESC LIMIT ");
+	qb_int(b, scan - *scanned);
+	qb_sql(b, ") GROUP BY v");
+	if (r != NULL)
+		qb_range_set(b, rb, r);
+	if (build_prepare(db, b, &s) == -1) {
+		build_free(b);
+		free(b);
+		return (-1);
+	}
+	while ((rv = step(s)) == SQLITE_ROW) {
+		c = sqlite3_column_int64(s, 1);
+		*scanned += c;
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+			continue;
+		*total += c;
+		v = col_value(s, 0);
+		if ((key = json_dumps(v, JSON_ENCODE_ANY)) == NULL)
+			fatalx("%s: json_dumps", __func__);
+		json_object_set_new(counts, key, json_integer(
+		    json_integer_value(json_object_get(counts, key)) + c));
+		json_object_set_new(values, key, v);
+		free(key);
+	}
+	sqlite3_finalize(s);
+	build_free(b);
+	free(b);
+	return (rv);
+}
+
+/*
  * The most frequent values of one field among the newest "scan"
  * events that match the filters (default QUERY_TOP_SCAN): a bound on
  * the work, stated in the answer.  The partitions are read newest
@@ -1982,17 +2216,15 @@ run_timeline(json_t *params, struct obuf *ob)
 static int
 run_top(json_t *params, struct obuf *ob)
 {
-	struct qbuild	*b;
 	struct qpart	*p;
+	struct qrange	*r;
 	struct vcount	*top;
-	sqlite3_stmt	*s;
 	sqlite3		*db;
 	const char	*field, *col = NULL;
-	int64_t		 scan, limit, total = 0, scanned = 0, c;
-	size_t		 i, k, n;
-	json_t		*a, *counts, *values, *v;
-	char		*key;
-	int		 rv = SQLITE_DONE;
+	int64_t		 scan, limit, total = 0, scanned = 0;
+	size_t		 i, k, n, nr, ri;
+	json_t		*a, *counts, *values;
+	int		 rv = SQLITE_DONE, ranged;
 
 	field = json_string_value(json_object_get(params, "field"));
 	for (i = 0; field != NULL &&
@@ -2014,40 +2246,15 @@ run_top(json_t *params, struct obuf *ob)
 		p = &q.parts[k - 1];
 		if ((rv = part_wanted(p, params)) <= 0)
 			continue;
-		if ((b = calloc(1, sizeof(*b))) == NULL)
-			fatal("%s: calloc", __func__);
-		qb_sql(b, "SELECT v, count(*) FROM (SELECT ");
-		qb_sql(b, col);
-		qb_sql(b, " AS v FROM events WHERE 1");
-		build_where(b, params);
-		qb_sql(b, " ORDER BY id DESC LIMIT ");
-		qb_int(b, scan - scanned);
-		qb_sql(b, ") GROUP BY v");
-		if ((db = part_db(p)) == NULL || build_prepare(db, b, &s) ==
-		    -1) {
-			build_free(b);
-			free(b);
+		if ((db = part_db(p)) == NULL ||
+		    part_ranges(p, params, 0, &r, &nr, &ranged) == -1) {
 			rv = -1;
 			break;
 		}
-		while ((rv = step(s)) == SQLITE_ROW) {
-			c = sqlite3_column_int64(s, 1);
-			scanned += c;
-			if (sqlite3_column_type(s, 0) == SQLITE_NULL)
-				continue;
-			total += c;
-			v = col_value(s, 0);
-			if ((key = json_dumps(v, JSON_ENCODE_ANY)) == NULL)
-				fatalx("%s: json_dumps", __func__);
-			json_object_set_new(counts, key, json_integer(
-			    json_integer_value(json_object_get(counts, key)) +
-			    c));
-			json_object_set_new(values, key, v);
-			free(key);
-		}
-		sqlite3_finalize(s);
-		build_free(b);
-		free(b);
+		for (ri = 0; ri < nr && scanned < scan && rv != -1; ri++)
+			rv = top_count(db, col, params, ranged ? &r[ri] : NULL,
+			    scan, &scanned, &total, counts, values);
+		free(r);
 	}
 	if (rv == -1) {
 		json_decref(counts);

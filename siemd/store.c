@@ -27,6 +27,8 @@
 #include "store_replay.h"
 #include "store_ckpt.h"
 #include "store_fts.h"
+#include "store_seal.h"
+#include "keyfilter.h"
 
 #define STORE_BATCH_EVENTS	10000	/* commit at this many events */
 #define STORE_BATCH_USEC	200000	/* or after this long */
@@ -51,7 +53,7 @@
 #define STORE_MAX_ACKS		256		/* HTTP requests per batch */
 #define STORE_REPLAY_PARTS	16		/* partitions a replay reads */
 #define STORE_VROLLUPS		8192		/* value counts per batch */
-#define STORE_PART_VERSION	3		/* partition schema */
+#define STORE_PART_VERSION	4		/* partition schema */
 
 /*
  * Statements on the main database (alerts, tokens, tail identities,
@@ -70,6 +72,7 @@ enum store_stmt {
 	STMT_ALERT_GET,
 	STMT_ALERT_HISTORY,
 	STMT_PART_ADD,
+	STMT_PART_CLOSING,
 	STMT_PART_SEAL,
 	STMT_PART_DROP,
 	STMT_MAIN_MAX,
@@ -81,6 +84,7 @@ enum store_stmt {
 	STMT_OFFSET_SET,
 	STMT_ROLLUP,
 	STMT_ROLLUP_VALUE,
+	STMT_KEYFILTER,
 	STMT_MAX
 };
 
@@ -121,6 +125,9 @@ static const char *store_sql[STMT_MAX] = {
 	[STMT_PART_ADD] =
 	    "INSERT INTO partitions (seq, file, first_id, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4)",
+	[STMT_PART_CLOSING] =
+	    "UPDATE partitions SET last_id = ?2, last_received_at = ?3"
+	    " WHERE seq = ?1",
 	[STMT_PART_SEAL] =
 	    "UPDATE partitions SET sealed_at = ?2, last_id = ?3,"
 	    " last_received_at = ?4, bytes = ?5, min_ts = ?6, max_ts = ?7"
@@ -157,6 +164,9 @@ static const char *store_sql[STMT_MAX] = {
 	    " SET count = count + excluded.count,"
 	    " first_ts = min(first_ts, excluded.first_ts),"
 	    " last_ts = max(last_ts, excluded.last_ts)",
+	[STMT_KEYFILTER] =
+	    "INSERT OR REPLACE INTO keyfilter (first_id, last_id, bits)"
+	    " VALUES (?1, ?2, ?3)",
 };
 
 /* The events table, in a partition file and in schemas before 5. */
@@ -195,23 +205,22 @@ static const char *store_sql[STMT_MAX] = {
  * indices on fields with random values and often none (addresses,
  * users, request ids) leave out the rows without one: every row they
  * skip is one random B-tree insert less, and a search on the field
- * still uses them.  Their full-text index is in a file of its own
- * beside them (store_fts.c) since version 3; in versions 1 and 2 it
- * was here, written beside each row.
+ * still uses them.  Since version 4 those three are built when the
+ * partition is closed (part_close_file, part_random_indices): while
+ * it is written, keyfilter holds a filter of their values per chunk
+ * of ids instead (keyfilter.h).  Their full-text index is in a file
+ * of its own beside them (store_fts.c) since version 3; in versions 1
+ * and 2 it was here, written beside each row.
  */
 static const char part_schema[] =
 	EVENTS_TABLE
 	"CREATE INDEX events_ts ON events (ts);"
 	"CREATE INDEX events_app ON events (app);"
 	"CREATE INDEX events_type ON events (event_type);"
-	"CREATE INDEX events_src_ip ON events (src_ip)"
-	" WHERE src_ip IS NOT NULL;"
-	"CREATE INDEX events_user ON events (user_id)"
-	" WHERE user_id IS NOT NULL;"
 	"CREATE INDEX events_host ON events (host);"
 	"CREATE INDEX events_severity ON events (severity);"
-	"CREATE INDEX events_request ON events (request_id)"
-	" WHERE request_id IS NOT NULL;"
+	"CREATE TABLE keyfilter (first_id INTEGER PRIMARY KEY,"
+	" last_id INTEGER NOT NULL, bits BLOB NOT NULL);"
 	ROLLUP_TABLE
 	"CREATE TABLE rollup_value ("
 	" field INTEGER NOT NULL, value TEXT NOT NULL, value2 TEXT NOT NULL,"
@@ -222,7 +231,19 @@ static const char part_schema[] =
 	" WITHOUT ROWID;"
 	"CREATE TABLE offsets (file_id INTEGER PRIMARY KEY,"
 	" offset INTEGER NOT NULL);"
-	"PRAGMA user_version = 3;";
+	"PRAGMA user_version = 4;";
+
+/*
+ * The indices on fields with random values, built when a partition of
+ * version 4 is closed (those of older versions have them already).
+ */
+static const char part_random_indices[] =
+	"CREATE INDEX IF NOT EXISTS events_src_ip ON events (src_ip)"
+	" WHERE src_ip IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS events_user ON events (user_id)"
+	" WHERE user_id IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS events_request ON events (request_id)"
+	" WHERE request_id IS NOT NULL;";
 
 /* The identity of tailed files (offsets are in the partitions). */
 #define FILES_TABLE \
@@ -354,6 +375,17 @@ struct store {
 	size_t		 txn_limit;		/* events that end it */
 	uint64_t	 batches_long;		/* saturated: made longer */
 	int64_t		 fts_last;		/* the index's last id, at open */
+	/* the key filter of the chunk of ids being written (keyfilter.h) */
+	uint64_t	*kf_hashes;
+	size_t		 kf_n;
+	size_t		 kf_cap;
+	int64_t		 kf_first;		/* the chunk's first id */
+	uint64_t	 kf_chunks;		/* filters written */
+	/* partitions closed by the sealer (store_seal.c) */
+	uint64_t	 sealed;
+	uint64_t	 seal_errors;
+	int64_t		 seal_us;
+	int64_t		 last_seal_us;
 	int64_t		 fts_wait_us;		/* for the index's commits */
 	int64_t		 insert_us;		/* storing events, commits too */
 	int64_t		 commit_us;		/* the commits alone */
@@ -399,6 +431,9 @@ static void	 flush_values(void);
 static void	 store_replay_parts(struct imsgev *, int64_t);
 static void	 store_forward(void);
 static void	 store_send_suppress(void);
+static void	 part_close_file(struct seal_job *);
+static void	 seal_collect(int);
+static void	 kf_resume(sqlite3 *, int64_t);
 
 static json_t *
 store_counters(void *arg)
@@ -410,7 +445,7 @@ store_counters(void *arg)
 	fts_counters(&fc);
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
 	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-	    "s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
@@ -427,6 +462,11 @@ store_counters(void *arg)
 	    "partition_events", (json_int_t)(st.next_id - st.pfirst),
 	    "partitions_closed", (json_int_t)st.rolled,
 	    "partitions_removed", (json_int_t)st.dropped,
+	    "partitions_sealed", (json_int_t)st.sealed,
+	    "seal_errors", (json_int_t)st.seal_errors,
+	    "seal_ms", (json_int_t)(st.seal_us / 1000),
+	    "last_seal_ms", (json_int_t)(st.last_seal_us / 1000),
+	    "key_filters", (json_int_t)st.kf_chunks,
 	    "queued_detect_peak", (json_int_t)st.fwd_detect_peak,
 	    "queued_live_peak", (json_int_t)st.fwd_live_peak,
 	    "wal_restarts", (json_int_t)(st.wal_restarts + ck.restarts),
@@ -843,20 +883,26 @@ wal_later_retry(void)
 	}
 }
 
-/* Everything into the file, which then uses a rollback journal. */
-static void
+/*
+ * Everything into the file, which then uses a rollback journal.  -1:
+ * a reader still has it open, and it stays in WAL mode until
+ * wal_later_retry switches it.
+ */
+static int
 db_close_wal(sqlite3 *db, const char *file)
 {
 	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-	    NULL, NULL) != SQLITE_OK)
-		log_warnx("%s: checkpoint: %s", file, sqlite3_errmsg(db));
-	else if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL,
 	    NULL, NULL) != SQLITE_OK) {
-		/* a reader still has it open: switched later */
+		log_warnx("%s: checkpoint: %s", file, sqlite3_errmsg(db));
+		return (0);
+	}
+	if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL,
+	    NULL) != SQLITE_OK) {
 		log_debug("%s: stays in WAL mode for now: %s", file,
 		    sqlite3_errmsg(db));
-		wal_later(file);
+		return (-1);
 	}
+	return (0);
 }
 
 /*
@@ -865,7 +911,7 @@ db_close_wal(sqlite3 *db, const char *file)
  * Returns its size.
  */
 static int64_t
-part_fts_seal(sqlite3 *pdb, const char *part)
+part_fts_seal(sqlite3 *pdb, const char *part, int *wal_left)
 {
 	sqlite3	*db;
 	char	 file[PATH_MAX];
@@ -882,43 +928,165 @@ part_fts_seal(sqlite3 *pdb, const char *part)
 	}
 	store_db_harden(db);
 	sqlite3_busy_timeout(db, STORE_BUSY_MS);
-	db_close_wal(db, file);
+	*wal_left = db_close_wal(db, file) == -1;
 	sqlite3_close(db);
 	return (fts_bytes(part));
 }
 
 /*
- * A partition is closed: everything checkpointed into the file, which
- * then uses a rollback journal (it is never written again, and readers
- * need no WAL index to read it), and its bounds recorded.
+ * A closed partition's file is made final, in the sealer's thread (or
+ * the writer's, at start): the indices on random-valued fields built
+ * (version 4), everything checkpointed into the file, which then uses
+ * a rollback journal (it is never written again, and readers need no
+ * WAL index to read it), and its bounds measured.  It touches nothing
+ * of the writer's: the writer records the result (part_sealed).
+ *
+ * The indices are sorted in a page cache of STORE_MAIN_CACHE_KIB and
+ * temporary files in the database directory, not in memory: a million
+ * events' entries would take some 40 MB.
  */
 static void
-part_seal(sqlite3 *db, int64_t seq, const char *file)
+part_close_file(struct seal_job *j)
+{
+	sqlite3	*db;
+	char	 pragma[64];
+	int	 version;
+
+	j->ok = 0;
+	if (sqlite3_open_v2(j->file, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		log_warnx("%s: %s", j->file, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return;
+	}
+	store_db_harden(db);
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
+	    STORE_MAIN_CACHE_KIB);
+	if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA temp_store = FILE", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	seal_connection(db);
+	version = db_int(db, "PRAGMA user_version", 0);
+	if (version >= 4 && sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_exec(db, part_random_indices, NULL, NULL, NULL) !=
+		    SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL,
+		    NULL) != SQLITE_OK) {
+			log_warnx("%s: indices: %s", j->file,
+			    sqlite3_errmsg(db));
+			(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+	} else if (version >= 4)
+		goto fail;
+	seal_connection(NULL);
+	j->last_id = db_int(db, "SELECT max(id) FROM events", -1);
+	if (j->last_id != -1) {
+		j->last_received = db_int(db, "SELECT received_at FROM"
+		    " events ORDER BY id DESC LIMIT 1", 0);
+		/* two walks down the ts index */
+		j->min_ts = db_int(db, "SELECT min(ts) FROM events", 0);
+		j->max_ts = db_int(db, "SELECT max(ts) FROM events", 0);
+	}
+	j->wal_left = db_close_wal(db, j->file) == -1;
+	j->bytes = db_bytes(db) + part_fts_seal(db, j->file,
+	    &j->fts_wal_left);
+	sqlite3_close(db);
+	j->ok = 1;
+	return;
+ fail:
+	seal_connection(NULL);
+	log_warnx("%s: %s", j->file, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/* Record a closed partition: searches then read it as immutable. */
+static void
+part_sealed(const struct seal_job *j)
 {
 	sqlite3_stmt	*s = st.stmt[STMT_PART_SEAL];
-	int64_t		 last;
+	char		 fts[PATH_MAX];
 
-	last = db_int(db, "SELECT max(id) FROM events", -1);
-	sqlite3_bind_int64(s, 1, seq);
+	if (!j->ok) {
+		st.seal_errors++;
+		log_warnx("partition %lld could not be sealed; searches read"
+		    " it as it is, and the next start seals it",
+		    (long long)j->seq);
+		return;
+	}
+	sqlite3_bind_int64(s, 1, j->seq);
 	sqlite3_bind_int64(s, 2, real_us());
-	if (last == -1) {
+	if (j->last_id == -1) {
 		sqlite3_bind_null(s, 3);
 		sqlite3_bind_null(s, 4);
 		sqlite3_bind_null(s, 6);
 		sqlite3_bind_null(s, 7);
 	} else {
-		sqlite3_bind_int64(s, 3, last);
-		sqlite3_bind_int64(s, 4, db_int(db, "SELECT received_at FROM"
-		    " events ORDER BY id DESC LIMIT 1", 0));
-		/* two walks down the ts index */
-		sqlite3_bind_int64(s, 6, db_int(db, "SELECT min(ts) FROM"
-		    " events", 0));
-		sqlite3_bind_int64(s, 7, db_int(db, "SELECT max(ts) FROM"
-		    " events", 0));
+		sqlite3_bind_int64(s, 3, j->last_id);
+		sqlite3_bind_int64(s, 4, j->last_received);
+		sqlite3_bind_int64(s, 6, j->min_ts);
+		sqlite3_bind_int64(s, 7, j->max_ts);
 	}
-	db_close_wal(db, file);
-	sqlite3_bind_int64(s, 5, db_bytes(db) + part_fts_seal(db, file));
+	sqlite3_bind_int64(s, 5, j->bytes);
 	store_step(STMT_PART_SEAL);
+	if (j->wal_left)
+		wal_later(j->file);
+	if (j->fts_wal_left && fts_file(j->file, fts, sizeof(fts)) == 0)
+		wal_later(fts);
+	st.sealed++;
+	st.seal_us += j->us;
+	st.last_seal_us = j->us;
+	log_info("partition %lld sealed: indices built and file closed in"
+	    " %lld ms", (long long)j->seq, (long long)(j->us / 1000));
+}
+
+/* Record what the sealer finished; with wait, after it is idle. */
+static void
+seal_collect(int wait)
+{
+	struct seal_job	 j;
+
+	if (wait)
+		seal_wait();
+	while (seal_poll(&j))
+		part_sealed(&j);
+}
+
+/* Close seq in this thread (at start) and record it. */
+static void
+part_seal_now(int64_t seq, const char *file)
+{
+	struct seal_job	 j;
+	int64_t		 t0 = mono_us();
+
+	memset(&j, 0, sizeof(j));
+	j.seq = seq;
+	strlcpy(j.file, file, sizeof(j.file));
+	part_close_file(&j);
+	j.us = mono_us() - t0;
+	part_sealed(&j);
+}
+
+/*
+ * The writer leaves a partition: its last id and newest event are
+ * recorded at once, so that the id ranges of the partitions never
+ * overlap while the sealer works on it.
+ */
+static void
+part_closing(sqlite3 *db, int64_t seq)
+{
+	sqlite3_stmt	*s = st.stmt[STMT_PART_CLOSING];
+	int64_t		 last;
+
+	if ((last = db_int(db, "SELECT max(id) FROM events", -1)) == -1)
+		return;
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_int64(s, 2, last);
+	sqlite3_bind_int64(s, 3, db_int(db, "SELECT received_at FROM events"
+	    " ORDER BY id DESC LIMIT 1", 0));
+	store_step(STMT_PART_CLOSING);
 }
 
 /*
@@ -969,6 +1137,7 @@ part_start(int64_t seq, int64_t first_id, sqlite3 *prev)
 	st.pfirst = st.next_id = first_id;
 	st.pcreated = now;
 	stmt_prepare(STMT_PBEGIN, STMT_MAX);
+	kf_resume(db, first_id);
 }
 
 /* Close the partition being written and start the next one. */
@@ -984,12 +1153,13 @@ store_roll(void)
 	ckpt_release();		/* sealing checkpoints it in full */
 	fts_release();
 	stmt_finalize(STMT_PBEGIN, STMT_MAX);
-	/* its page cache is reused by the next partition's, not added */
-	sqlite3_db_release_memory(old);
 	strlcpy(file, st.pfile, sizeof(file));
+	part_closing(old, seq);
 	part_start(seq + 1, st.next_id, old);
-	part_seal(old, seq, file);
 	sqlite3_close(old);
+	/* the sealer finishes the one before first, if it is still at it */
+	seal_collect(1);
+	seal_submit(seq, file);
 	st.rolled++;
 	log_info("partition %lld closed with %lld events in %lld ms, %s"
 	    " started", (long long)seq, (long long)events,
@@ -1006,7 +1176,7 @@ part_init(void)
 	sqlite3_stmt	*s;
 	sqlite3		*db;
 	int64_t		 seq, maxseq = 0, next = 1, created = 0, first = 1;
-	int		 open_last = 0;
+	int		 open_last = 0, closing = 0;
 	char		 file[PATH_MAX];
 
 	if (sqlite3_prepare_v2(st.db, "SELECT seq, file, first_id, last_id,"
@@ -1017,7 +1187,8 @@ part_init(void)
 		seq = sqlite3_column_int64(s, 0);
 		maxseq = seq;
 		first = sqlite3_column_int64(s, 2);
-		if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+		closing = sqlite3_column_type(s, 3) != SQLITE_NULL;
+		if (closing)
 			next = sqlite3_column_int64(s, 3) + 1;
 		else
 			next = first;
@@ -1032,9 +1203,7 @@ part_init(void)
 			continue;
 		strlcpy(file, (const char *)sqlite3_column_text(s, 1),
 		    sizeof(file));
-		db = db_connect(file, STORE_MAIN_CACHE_KIB, NULL);
-		part_seal(db, seq, file);
-		sqlite3_close(db);
+		part_seal_now(seq, file);
 		log_info("partition %lld closed after an interrupted change",
 		    (long long)seq);
 	}
@@ -1042,17 +1211,26 @@ part_init(void)
 	if (open_last) {
 		part_name(maxseq, file, sizeof(file));
 		db = db_connect(file, STORE_MAIN_CACHE_KIB, NULL);
-		if (db_int(db, "PRAGMA user_version", 0) < STORE_PART_VERSION &&
-		    db_int(db, "SELECT count(*) FROM sqlite_master", 0) > 0) {
-			/* an older layout is closed, not written on */
-			part_seal(db, maxseq, file);
+		/*
+		 * Left by the writer (a crash before its successor was
+		 * added), or an older layout: closed, not written on.
+		 * Its successor takes the offsets of tailed files over.
+		 */
+		if (closing || (db_int(db, "PRAGMA user_version", 0) <
+		    STORE_PART_VERSION && db_int(db, "SELECT count(*) FROM"
+		    " sqlite_master", 0) > 0)) {
+			if (!closing)
+				next = db_int(db, "SELECT max(id) + 1 FROM"
+				    " events", first);
+			part_start(maxseq + 1, next, db);
 			sqlite3_close(db);
-			open_last = 0;
-			next = db_int(st.db, "SELECT coalesce(last_id + 1,"
-			    " first_id) FROM partitions WHERE seq = (SELECT"
-			    " max(seq) FROM partitions)", 1);
-		} else
-			sqlite3_close(db);
+			part_seal_now(maxseq, file);
+			log_debug("writing partition %lld (%s) from id %lld",
+			    (long long)st.pseq, st.pfile,
+			    (long long)st.next_id);
+			return;
+		}
+		sqlite3_close(db);
 	}
 	if (open_last) {
 		part_name(maxseq, st.pfile, sizeof(st.pfile));
@@ -1068,6 +1246,7 @@ part_init(void)
 			st.next_id = first;
 		st.pcreated = created;
 		stmt_prepare(STMT_PBEGIN, STMT_MAX);
+		kf_resume(st.pdb, first);
 	} else
 		part_start(maxseq + 1, next, NULL);
 	log_debug("writing partition %lld (%s) from id %lld",
@@ -1477,6 +1656,90 @@ bind_int(sqlite3_stmt *s, int col, int64_t v)
 		sqlite3_bind_int64(s, col, v);
 }
 
+/* A value of a random-valued field, for the chunk's key filter. */
+static void
+kf_push(enum kf_field f, const char *s, size_t len)
+{
+	size_t	 cap;
+
+	if (st.kf_n == st.kf_cap) {
+		cap = st.kf_cap ? st.kf_cap * 2 : 4096;
+		if ((st.kf_hashes = reallocarray(st.kf_hashes, cap,
+		    sizeof(*st.kf_hashes))) == NULL)
+			fatal("%s: reallocarray", __func__);
+		st.kf_cap = cap;
+	}
+	st.kf_hashes[st.kf_n++] = kf_hash(f, s, len);
+}
+
+static void
+kf_add(const struct event_view *v)
+{
+	if (v->text[EV_SRC_IP] != NULL)
+		kf_push(KF_SRC_IP, v->text[EV_SRC_IP],
+		    v->h.textlen[EV_SRC_IP]);
+	if (v->text[EV_USER_ID] != NULL)
+		kf_push(KF_USER_ID, v->text[EV_USER_ID],
+		    v->h.textlen[EV_USER_ID]);
+	if (v->text[EV_REQUEST_ID] != NULL)
+		kf_push(KF_REQUEST_ID, v->text[EV_REQUEST_ID],
+		    v->h.textlen[EV_REQUEST_ID]);
+}
+
+/*
+ * The chunk's filter, ending at id last, joins the batch's
+ * transaction.  Should it fail, a search reads the chunk whole.
+ */
+static void
+kf_flush(int64_t last)
+{
+	sqlite3_stmt	*s = st.stmt[STMT_KEYFILTER];
+	uint8_t		*f;
+	size_t		 len;
+
+	if ((f = kf_build(st.kf_hashes, st.kf_n, &len)) == NULL)
+		fatal("%s: kf_build", __func__);
+	sqlite3_bind_int64(s, 1, st.kf_first);
+	sqlite3_bind_int64(s, 2, last);
+	sqlite3_bind_blob(s, 3, f, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		log_warnx("key filter: %s", sqlite3_errmsg(st.pdb));
+		st.errors++;
+	} else
+		st.kf_chunks++;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	free(f);
+	st.kf_first = last + 1;
+	st.kf_n = 0;
+}
+
+/*
+ * A partition opened for writing: the chunk being filled goes on with
+ * the values of the rows it has (after a restart, up to KF_CHUNK).
+ */
+static void
+kf_resume(sqlite3 *db, int64_t first)
+{
+	sqlite3_stmt	*s;
+	const char	*t;
+	int		 i;
+
+	st.kf_n = 0;
+	st.kf_first = db_int(db, "SELECT max(last_id) + 1 FROM keyfilter",
+	    first);
+	if (sqlite3_prepare_v2(db, "SELECT src_ip, user_id, request_id FROM"
+	    " events WHERE id >= ?1", -1, &s, NULL) != SQLITE_OK)
+		fatalx("%s: %s", __func__, sqlite3_errmsg(db));
+	sqlite3_bind_int64(s, 1, st.kf_first);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		for (i = 0; i < KF_FIELDS; i++)
+			if ((t = (const char *)sqlite3_column_text(s, i)) !=
+			    NULL)
+				kf_push(i, t, sqlite3_column_bytes(s, i));
+	sqlite3_finalize(s);
+}
+
 static void
 count_source(int kind, int64_t id)
 {
@@ -1551,6 +1814,9 @@ store_events(const uint8_t *buf, size_t len)
 			st.txn_events++;
 			mark_rollup(v.h.ts, v.h.severity);
 			mark_values(&v);
+			kf_add(&v);
+			if (id - st.kf_first + 1 >= KF_CHUNK)
+				kf_flush(id);
 			count_source(v.h.source_kind, v.h.source_id);
 			if (v.h.source_kind == SOURCE_FILE &&
 			    v.h.ints[EV_SOURCE_OFFSET] >= 0)
@@ -2052,6 +2318,7 @@ store_retain_timer(int fd, short events, void *arg)
 
 	if (roll_due(1))
 		store_roll();
+	seal_collect(0);
 	wal_later_retry();
 	cutoff = st.retention_age > 0 ? real_us() - st.retention_age : 0;
 	if (sqlite3_prepare_v2(st.db, "SELECT seq, file, coalesce("
@@ -2101,7 +2368,7 @@ store_replay_parts(struct imsgev *iev, int64_t since)
 
 	min_id = st.next_id - STORE_REPLAY_MAX_EVENTS;
 	if (sqlite3_prepare_v2(st.db, "SELECT file FROM (SELECT seq, file"
-	    " FROM partitions WHERE sealed_at IS NOT NULL AND last_id >= ?3"
+	    " FROM partitions WHERE last_id >= ?3"
 	    " AND last_received_at >= ?1 ORDER BY seq DESC LIMIT ?2)"
 	    " ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
 		fatalx("%s: %s", __func__, sqlite3_errmsg(st.db));
@@ -2130,6 +2397,9 @@ store_stop(void *arg)
 	store_commit();
 	ckpt_release();
 	fts_release();
+	/* a seal under way is interrupted: the next start does it */
+	seal_stop();
+	seal_collect(0);
 	stmt_finalize(0, STMT_MAX);
 	if (st.pdb != NULL)
 		sqlite3_close(st.pdb);
@@ -2186,6 +2456,7 @@ store(struct proc_ctx *ctx)
 	ckpt_start(STORE_WAL_PASSIVE, STORE_WAL_RESTART, STORE_WAL_RETRY,
 	    STORE_WAL_WAIT_MS);
 	fts_start();
+	seal_start(part_close_file);
 	child_seal(&st.c, child_dbdir(&st.c));
 	store_open();
 
