@@ -271,6 +271,12 @@ struct qbuild {
 	int		 nlikes;
 };
 
+/* An id range of a partition that a search reads (part_ranges). */
+struct qrange {
+	int64_t		 lo;
+	int64_t		 hi;
+};
+
 /*
  * A partition: a file holding the events of one id range.  A closed
  * ("sealed") partition never changes: it is opened immutable, and its
@@ -1104,6 +1110,23 @@ part_free(struct qpart *p)
 }
 
 /*
+ * A partition the store has left and is sealing is not kept open
+ * between requests: the sealer switches it to a rollback journal,
+ * which it cannot do while a reader has it open in WAL mode, and
+ * only then records it sealed.
+ */
+static void
+parts_let_go(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < q.nparts; i++)
+		if (q.parts[i].db != NULL && !q.parts[i].sealed &&
+		    q.parts[i].last_id != INT64_MAX)
+			part_close(&q.parts[i]);
+}
+
+/*
  * The partitions as the main database lists them now.  What is known
  * of a partition (its connection, its cache) is kept while it stays
  * in the same state; a partition that was closed since is opened
@@ -1407,11 +1430,6 @@ part_wanted(struct qpart *p, json_t *params)
  * last filter, or of a chunk whose filter is missing, are read.  Any
  * other partition, or search, is one range (*ranged 0).
  */
-struct qrange {
-	int64_t		 lo;
-	int64_t		 hi;
-};
-
 static int
 part_ranges(struct qpart *p, json_t *params, int asc, struct qrange **rp,
     size_t *np, int *ranged)
@@ -1434,7 +1452,6 @@ part_ranges(struct qpart *p, json_t *params, int asc, struct qrange **rp,
 	int		 asked = 0, out, rv;
 
 	*ranged = 0;
-	*np = 0;
 	if ((r = calloc(cap, sizeof(*r))) == NULL)
 		fatal("%s: calloc", __func__);
 	*rp = r;
@@ -1451,8 +1468,9 @@ part_ranges(struct qpart *p, json_t *params, int asc, struct qrange **rp,
 		    str_array(params, "src_cidr") != NULL)
 			continue;
 		json_array_foreach(a, i, v)
+			/* bound as a C string (qb_text): up to a NUL */
 			h[f][nh[f]++] = kf_hash(kf[f].field,
-			    json_string_value(v), json_string_length(v));
+			    json_string_value(v), strlen(json_string_value(v)));
 		asked = 1;
 	}
 	if (!asked)
@@ -3083,6 +3101,7 @@ query_run(int fd, short events, void *arg)
 			break;
 		}
 	}
+	parts_let_go();
 	json_decref(params);
 	if (rv == -1 && q.cancel) {
 		q.cancelled++;

@@ -49,9 +49,11 @@
 #define STORE_WAL_RESTART	65536	/* frames: wait, start over */
 #define STORE_WAL_RETRY		1024	/* frames until the next try */
 #define STORE_WAL_WAIT_MS	25	/* for readers, at most */
-#define STORE_WAL_LATER		16	/* closed partitions left in WAL */
+#define STORE_SEAL_RETRY_BUSY	2	/* s: readers kept it in WAL mode */
+#define STORE_SEAL_RETRY_ERROR	30	/* s: sealing failed */
 #define STORE_MAX_ACKS		256		/* HTTP requests per batch */
 #define STORE_REPLAY_PARTS	16		/* partitions a replay reads */
+#define STORE_REPLAY_BUSY_MS	1000		/* for the sealer's lock */
 #define STORE_VROLLUPS		8192		/* value counts per batch */
 #define STORE_PART_VERSION	4		/* partition schema */
 
@@ -351,8 +353,6 @@ struct store {
 	int		 wal_next_main;		/* frames: next restart try */
 	size_t		 fwd_detect_peak;	/* bytes queued to correlate */
 	size_t		 fwd_live_peak;		/* to web */
-	char		*wal_later[STORE_WAL_LATER];	/* closed, still WAL */
-	size_t		 nwal_later;
 	uint64_t	 wal_restart_busy;	/* readers in the way */
 	sqlite3		*db;		/* main: alerts, tokens, partitions */
 	sqlite3		*pdb;		/* the partition being written */
@@ -386,6 +386,8 @@ struct store {
 	uint64_t	 seal_errors;
 	int64_t		 seal_us;
 	int64_t		 last_seal_us;
+	uint64_t	 seal_retries;		/* readers in the way */
+	int64_t		 seal_retry_at;		/* µs, monotonic; 0: none */
 	int64_t		 fts_wait_us;		/* for the index's commits */
 	int64_t		 insert_us;		/* storing events, commits too */
 	int64_t		 commit_us;		/* the commits alone */
@@ -445,7 +447,7 @@ store_counters(void *arg)
 	fts_counters(&fc);
 	return (json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:O,"
 	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+	    "s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "stored", (json_int_t)st.stored,
 	    "alerts_created", (json_int_t)st.alerts_created,
 	    "alerts_updated", (json_int_t)st.alerts_updated,
@@ -464,6 +466,7 @@ store_counters(void *arg)
 	    "partitions_removed", (json_int_t)st.dropped,
 	    "partitions_sealed", (json_int_t)st.sealed,
 	    "seal_errors", (json_int_t)st.seal_errors,
+	    "seal_retries", (json_int_t)st.seal_retries,
 	    "seal_ms", (json_int_t)(st.seal_us / 1000),
 	    "last_seal_ms", (json_int_t)(st.last_seal_us / 1000),
 	    "key_filters", (json_int_t)st.kf_chunks,
@@ -840,137 +843,124 @@ db_bytes(sqlite3 *db)
 }
 
 /*
- * A closed partition that a reader kept open in WAL mode: its switch to
- * a rollback journal is tried again by the retention timer until it
- * works (its content is all in the file already).
+ * In the sealer: one integer from a statement without parameters.
+ * -1 on any error, which fails the seal (db_int would exit).
  */
-static void
-wal_later(const char *file)
+static int
+seal_int(sqlite3 *db, const char *sql, int64_t *v)
 {
-	if (st.nwal_later == STORE_WAL_LATER) {
-		log_debug("%s: left in WAL mode", file);
-		return;
-	}
-	if ((st.wal_later[st.nwal_later] = strdup(file)) == NULL)
-		fatal("%s: strdup", __func__);
-	st.nwal_later++;
-}
+	sqlite3_stmt	*s;
+	int		 rv;
 
-static void
-wal_later_retry(void)
-{
-	sqlite3	*db;
-	size_t	 i = 0;
-	int	 ok;
-
-	while (i < st.nwal_later) {
-		ok = 0;
-		if (sqlite3_open_v2(st.wal_later[i], &db,
-		    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
-		    SQLITE_OK) {
-			sqlite3_busy_timeout(db, 10);
-			ok = sqlite3_exec(db, "PRAGMA journal_mode = DELETE",
-			    NULL, NULL, NULL) == SQLITE_OK;
-		} else if (access(st.wal_later[i], F_OK) == -1)
-			ok = 1;		/* removed by retention */
-		sqlite3_close(db);
-		if (!ok) {
-			i++;
-			continue;
-		}
-		free(st.wal_later[i]);
-		st.wal_later[i] = st.wal_later[--st.nwal_later];
-	}
+	*v = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	if ((rv = sqlite3_step(s)) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		*v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (rv == SQLITE_ROW || rv == SQLITE_DONE ? 0 : -1);
 }
 
 /*
- * Everything into the file, which then uses a rollback journal.  -1:
- * a reader still has it open, and it stays in WAL mode until
- * wal_later_retry switches it.
+ * Everything into the file, which then uses a rollback journal: it is
+ * never written again, and readers need no WAL index to read it.  0
+ * done, 1 a reader still has it open in WAL mode (query processes let
+ * go of a sealing partition after each request), -1 an error.
  */
 static int
 db_close_wal(sqlite3 *db, const char *file)
 {
-	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-	    NULL, NULL) != SQLITE_OK) {
+	int	 rv;
+
+	rv = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL);
+	if (rv == SQLITE_BUSY)
+		return (1);
+	if (rv != SQLITE_OK) {
 		log_warnx("%s: checkpoint: %s", file, sqlite3_errmsg(db));
-		return (0);
+		return (-1);
 	}
 	if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		log_debug("%s: stays in WAL mode for now: %s", file,
 		    sqlite3_errmsg(db));
-		return (-1);
+		return (1);
 	}
 	return (0);
 }
 
 /*
  * The full-text index of a closed partition (version 3 and later):
- * completed if a crash left it behind, then closed like the partition.
- * Returns its size.
+ * completed if a crash left it behind, then closed like the partition
+ * (db_close_wal's result; its size in *bytes).
  */
-static int64_t
-part_fts_seal(sqlite3 *pdb, const char *part, int *wal_left)
+static int
+part_fts_seal(sqlite3 *pdb, const char *part, int64_t *bytes)
 {
 	sqlite3	*db;
 	char	 file[PATH_MAX];
+	int64_t	 version;
+	int	 rv;
 
-	if (db_int(pdb, "PRAGMA user_version", 0) < 3 ||
-	    fts_file(part, file, sizeof(file)) == -1)
+	*bytes = 0;
+	if (seal_int(pdb, "PRAGMA user_version", &version) == -1)
+		return (-1);
+	if (version < 3 || fts_file(part, file, sizeof(file)) == -1)
 		return (0);
 	(void)fts_catch_up(pdb, part);
 	if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		log_warnx("%s: %s", file, sqlite3_errmsg(db));
 		sqlite3_close(db);
-		return (0);
+		return (-1);
 	}
 	store_db_harden(db);
 	sqlite3_busy_timeout(db, STORE_BUSY_MS);
-	*wal_left = db_close_wal(db, file) == -1;
+	rv = db_close_wal(db, file);
 	sqlite3_close(db);
-	return (fts_bytes(part));
+	*bytes = fts_bytes(part);
+	return (rv);
 }
 
 /*
  * A closed partition's file is made final, in the sealer's thread (or
  * the writer's, at start): the indices on random-valued fields built
- * (version 4), everything checkpointed into the file, which then uses
- * a rollback journal (it is never written again, and readers need no
- * WAL index to read it), and its bounds measured.  It touches nothing
- * of the writer's: the writer records the result (part_sealed).
+ * (version 4), everything checkpointed into the file (db_close_wal),
+ * and its bounds measured.  It touches nothing of the writer's: the
+ * writer records the result (part_sealed).
  *
  * The indices are sorted in a page cache of STORE_MAIN_CACHE_KIB and
- * temporary files in the database directory, not in memory: a million
- * events' entries would take some 40 MB.
+ * temporary files (in the root of the jail, which is the database
+ * directory), not in memory: a million events' entries take some
+ * 40 MB.
  */
 static void
 part_close_file(struct seal_job *j)
 {
 	sqlite3	*db;
 	char	 pragma[64];
-	int	 version;
+	int64_t	 version, fbytes;
+	int	 rv;
 
-	j->ok = 0;
+	j->ok = j->busy = 0;
 	if (sqlite3_open_v2(j->file, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		log_warnx("%s: %s", j->file, sqlite3_errmsg(db));
-		sqlite3_close(db);
-		return;
-	}
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto fail;
 	store_db_harden(db);
 	sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	seal_connection(db);
 	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
 	    STORE_MAIN_CACHE_KIB);
 	if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA temp_store = FILE", NULL, NULL,
-	    NULL) != SQLITE_OK)
+	    NULL) != SQLITE_OK ||
+	    seal_int(db, "PRAGMA user_version", &version) == -1)
 		goto fail;
-	seal_connection(db);
-	version = db_int(db, "PRAGMA user_version", 0);
-	if (version >= 4 && sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL,
-	    NULL) == SQLITE_OK) {
+	if (version >= 4) {
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			goto fail;
 		if (sqlite3_exec(db, part_random_indices, NULL, NULL, NULL) !=
 		    SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL,
 		    NULL) != SQLITE_OK) {
@@ -979,41 +969,60 @@ part_close_file(struct seal_job *j)
 			(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			goto fail;
 		}
-	} else if (version >= 4)
-		goto fail;
-	seal_connection(NULL);
-	j->last_id = db_int(db, "SELECT max(id) FROM events", -1);
-	if (j->last_id != -1) {
-		j->last_received = db_int(db, "SELECT received_at FROM"
-		    " events ORDER BY id DESC LIMIT 1", 0);
-		/* two walks down the ts index */
-		j->min_ts = db_int(db, "SELECT min(ts) FROM events", 0);
-		j->max_ts = db_int(db, "SELECT max(ts) FROM events", 0);
 	}
-	j->wal_left = db_close_wal(db, j->file) == -1;
-	j->bytes = db_bytes(db) + part_fts_seal(db, j->file,
-	    &j->fts_wal_left);
+	if (seal_int(db, "SELECT max(id) FROM events", &j->last_id) == -1)
+		goto fail;
+	/* ts: two walks down its index */
+	if (j->last_id != -1 && (seal_int(db, "SELECT received_at FROM"
+	    " events ORDER BY id DESC LIMIT 1", &j->last_received) == -1 ||
+	    seal_int(db, "SELECT min(ts) FROM events", &j->min_ts) == -1 ||
+	    seal_int(db, "SELECT max(ts) FROM events", &j->max_ts) == -1))
+		goto fail;
+	if ((rv = db_close_wal(db, j->file)) == -1)
+		goto fail;
+	j->busy = rv == 1;
+	if (seal_int(db, "SELECT page_count * page_size FROM"
+	    " pragma_page_count, pragma_page_size", &j->bytes) == -1 ||
+	    (rv = part_fts_seal(db, j->file, &fbytes)) == -1)
+		goto fail;
+	j->busy |= rv == 1;
+	j->bytes += fbytes;
 	sqlite3_close(db);
-	j->ok = 1;
+	j->ok = !j->busy;
 	return;
  fail:
-	seal_connection(NULL);
-	log_warnx("%s: %s", j->file, sqlite3_errmsg(db));
+	log_warnx("%s: not sealed: %s", j->file, db != NULL ?
+	    sqlite3_errmsg(db) : "out of memory");
 	sqlite3_close(db);
 }
 
-/* Record a closed partition: searches then read it as immutable. */
+/*
+ * Record a closed partition: searches then read it as immutable.  One
+ * the sealer could not finish is tried again later (seal_retry).
+ */
 static void
 part_sealed(const struct seal_job *j)
 {
 	sqlite3_stmt	*s = st.stmt[STMT_PART_SEAL];
-	char		 fts[PATH_MAX];
 
+	if (j->stopped) {
+		log_info("partition %lld: sealing left for the next start",
+		    (long long)j->seq);
+		return;
+	}
+	if (j->busy) {
+		st.seal_retries++;
+		st.seal_retry_at = mono_us() + STORE_SEAL_RETRY_BUSY *
+		    1000000LL;
+		return;
+	}
 	if (!j->ok) {
 		st.seal_errors++;
+		st.seal_retry_at = mono_us() + STORE_SEAL_RETRY_ERROR *
+		    1000000LL;
 		log_warnx("partition %lld could not be sealed; searches read"
-		    " it as it is, and the next start seals it",
-		    (long long)j->seq);
+		    " it as it is, and sealing is tried again in %d s",
+		    (long long)j->seq, STORE_SEAL_RETRY_ERROR);
 		return;
 	}
 	sqlite3_bind_int64(s, 1, j->seq);
@@ -1031,15 +1040,37 @@ part_sealed(const struct seal_job *j)
 	}
 	sqlite3_bind_int64(s, 5, j->bytes);
 	store_step(STMT_PART_SEAL);
-	if (j->wal_left)
-		wal_later(j->file);
-	if (j->fts_wal_left && fts_file(j->file, fts, sizeof(fts)) == 0)
-		wal_later(fts);
 	st.sealed++;
 	st.seal_us += j->us;
 	st.last_seal_us = j->us;
-	log_info("partition %lld sealed: indices built and file closed in"
-	    " %lld ms", (long long)j->seq, (long long)(j->us / 1000));
+	log_info("partition %lld sealed in %lld ms", (long long)j->seq,
+	    (long long)(j->us / 1000));
+}
+
+/*
+ * A partition left unsealed is handed to the sealer again once it is
+ * idle and the retry is due.
+ */
+static void
+seal_retry(void)
+{
+	sqlite3_stmt	*s;
+
+	if (st.seal_retry_at == 0 || mono_us() < st.seal_retry_at ||
+	    seal_busy())
+		return;
+	/* idle: nothing can finish before this is recorded */
+	seal_collect(0);
+	st.seal_retry_at = 0;
+	if (sqlite3_prepare_v2(st.db, "SELECT seq, file FROM partitions"
+	    " WHERE sealed_at IS NULL AND last_id IS NOT NULL AND seq != ?1"
+	    " ORDER BY seq LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		fatalx("%s: %s", __func__, sqlite3_errmsg(st.db));
+	sqlite3_bind_int64(s, 1, st.pseq);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		seal_submit(sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1));
+	sqlite3_finalize(s);
 }
 
 /* Record what the sealer finished; with wait, after it is idle. */
@@ -1156,6 +1187,8 @@ store_roll(void)
 	strlcpy(file, st.pfile, sizeof(file));
 	part_closing(old, seq);
 	part_start(seq + 1, st.next_id, old);
+	/* the sealer checkpoints it, not this thread */
+	sqlite3_db_config(old, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_close(old);
 	/* the sealer finishes the one before first, if it is still at it */
 	seal_collect(1);
@@ -1736,7 +1769,8 @@ kf_resume(sqlite3 *db, int64_t first)
 		for (i = 0; i < KF_FIELDS; i++)
 			if ((t = (const char *)sqlite3_column_text(s, i)) !=
 			    NULL)
-				kf_push(i, t, sqlite3_column_bytes(s, i));
+				kf_push((enum kf_field)i, t,
+				    sqlite3_column_bytes(s, i));
 	sqlite3_finalize(s);
 }
 
@@ -2319,7 +2353,7 @@ store_retain_timer(int fd, short events, void *arg)
 	if (roll_due(1))
 		store_roll();
 	seal_collect(0);
-	wal_later_retry();
+	seal_retry();
 	cutoff = st.retention_age > 0 ? real_us() - st.retention_age : 0;
 	if (sqlite3_prepare_v2(st.db, "SELECT seq, file, coalesce("
 	    "last_received_at, 0), coalesce(bytes, 0), coalesce(last_id -"
@@ -2355,8 +2389,10 @@ store_retain_timer(int fd, short events, void *arg)
 
 /*
  * Replay for correlate: the events received since "since", at most
- * the newest STORE_REPLAY_MAX_EVENTS, from the closed partitions that
- * may hold some, oldest first, then from the partition being written.
+ * the newest STORE_REPLAY_MAX_EVENTS, from the closed (or closing)
+ * partitions that may hold some, oldest first, then from the partition
+ * being written.  The sealer may hold a closing one's lock for a
+ * moment: its readers wait for it.
  */
 static void
 store_replay_parts(struct imsgev *iev, int64_t since)
@@ -2378,9 +2414,10 @@ store_replay_parts(struct imsgev *iev, int64_t since)
 	while (sqlite3_step(s) == SQLITE_ROW)
 		if (sqlite3_open_v2((const char *)sqlite3_column_text(s, 0),
 		    &dbs[n], SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-		    NULL) == SQLITE_OK)
+		    NULL) == SQLITE_OK) {
+			sqlite3_busy_timeout(dbs[n], STORE_REPLAY_BUSY_MS);
 			n++;
-		else {
+		} else {
 			log_warnx("replay: %s", sqlite3_errmsg(dbs[n]));
 			sqlite3_close(dbs[n]);
 		}

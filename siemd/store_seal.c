@@ -38,7 +38,6 @@ static struct {
 	int			 finished;	/* job holds a result */
 	int			 stopping;
 	struct seal_job		 job;
-	sqlite3			*db;		/* the job's connection */
 	void			(*fn)(struct seal_job *);
 } sl = {
 	.mu = PTHREAD_MUTEX_INITIALIZER,
@@ -47,6 +46,7 @@ static struct {
 };
 
 static void	*seal_main(void *);
+static int	 seal_progress(void *);
 
 void
 seal_start(void (*work)(struct seal_job *))
@@ -76,6 +76,7 @@ seal_main(void *arg)
 		j.us = mono_us() - t0;
 
 		pthread_mutex_lock(&sl.mu);
+		j.stopped = sl.stopping;
 		sl.job = j;
 		sl.running = 0;
 		sl.finished = 1;
@@ -142,14 +143,26 @@ seal_wait(void)
 	pthread_mutex_unlock(&sl.mu);
 }
 
+/*
+ * Every few thousand steps of the connection's statements: once the
+ * store stops, the statement is interrupted (an index being built is
+ * rolled back; the next start seals the partition).
+ */
+static int
+seal_progress(void *arg)
+{
+	int	 stop;
+
+	pthread_mutex_lock(&sl.mu);
+	stop = sl.stopping;
+	pthread_mutex_unlock(&sl.mu);
+	return (stop);
+}
+
 void
 seal_connection(sqlite3 *db)
 {
-	pthread_mutex_lock(&sl.mu);
-	sl.db = db;
-	if (db != NULL && sl.stopping)
-		sqlite3_interrupt(db);
-	pthread_mutex_unlock(&sl.mu);
+	sqlite3_progress_handler(db, 10000, seal_progress, NULL);
 }
 
 void
@@ -159,8 +172,6 @@ seal_stop(void)
 		return;
 	pthread_mutex_lock(&sl.mu);
 	sl.stopping = 1;
-	if (sl.db != NULL)
-		sqlite3_interrupt(sl.db);
 	seal_idle();
 	pthread_mutex_unlock(&sl.mu);
 }

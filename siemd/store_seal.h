@@ -16,13 +16,13 @@ struct seal_job {
 	int64_t		 seq;
 	char		 file[PATH_MAX];
 	int		 ok;		/* sealed: record it */
+	int		 busy;		/* readers in the way: try later */
+	int		 stopped;	/* cut short by seal_stop */
 	int64_t		 last_id;	/* -1: empty */
 	int64_t		 last_received;
 	int64_t		 min_ts;
 	int64_t		 max_ts;
 	int64_t		 bytes;		/* with its full-text index */
-	int		 wal_left;	/* a reader kept the file in WAL */
-	int		 fts_wal_left;	/* and its index's */
 	int64_t		 us;		/* time it took */
 };
 
@@ -34,11 +34,11 @@ void	seal_submit(int64_t seq, const char *file);
 int	seal_poll(struct seal_job *);
 /* Is a job under way? */
 int	seal_busy(void);
-/* Wait for the job under way, if any (it is then polled). */
+/* Wait for the job under way, if any; seal_poll then has its result. */
 void	seal_wait(void);
-/* work's connection, so that seal_stop can interrupt it (or NULL). */
+/* A connection of work's: seal_stop interrupts what it runs. */
 void	seal_connection(sqlite3 *);
-/* At exit: the job under way is interrupted, left for the next start. */
+/* At exit: the job under way is cut short, left for the next start. */
 void	seal_stop(void);
 
 #endif

@@ -107,6 +107,11 @@ timeit "first-page-filtered" "/events?app=sshd&event_type=login_failure&limit=20
 timeit "full-text" "/events?q=%22Failed%20password%22&limit=200"
 timeit "timeline-24h" "/timeline?from=-24h&to=now&bucket=1h"
 timeit "top-10-src-ip" "/top?field=src_ip&limit=10"
+# one request id of the newest events: the open partition answers from
+# its key filters, the sealed ones from their indices
+rid=$(curl -sk -H "Authorization: Bearer $TOKEN" "$U/events?limit=200" |
+    jq -r '[.data[].request_id | select(. != null)][0] // empty')
+[ -n "$rid" ] && timeit "request-id" "/events?request_id=$rid&limit=200"
 # listings over every partition: closed ones answer from memory
 timeit "hosts" "/hosts"
 timeit "apps" "/apps"
