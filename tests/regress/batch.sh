@@ -12,12 +12,6 @@ start || { fail start "siemd did not start"; finish; }
 F="$D/logs/flood.jsonl"
 Q="SELECT count(*) FROM events WHERE source_file = '$F'"
 U="https://127.0.0.1:$P_API/api/v1"
-login() {
-	TOKEN=$(curl -sk --max-time 20 -H 'Content-Type: application/json' \
-	    -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" \
-	    "$U/auth/login" | jq -r '.access_token // empty')
-	AUTH="Authorization: Bearer $TOKEN"
-}
 counter() {	# counter NAME: the store's counter of that name
 	"$SIEMCTL" -s "$SOCK" show status |
 	    sed -n "s/^store .*[ ]$1=\([0-9]*\).*/\1/p"
@@ -84,7 +78,7 @@ rm -f "$FI" "$FI-wal" "$FI-shm"
 start || { fail restart "siemd did not restart"; finish; }
 check "index-rebuilt-logged" eventually 50 grep -q "events indexed that the full-text index lacked" "$D/log"
 check "index-rebuilt-whole" [ "$(sqlite3 -cmd '.timeout 5000' "$FI" "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'google'")" = "$rows" ]
-login
+admin_login
 check "search-after-rebuild" eventually 50 sh -c "curl -sk -H '$AUTH' '$U/events?q=%22login+failed+150000%22' | jq -e '.data | length == 1' >/dev/null"
 stop
 

@@ -27,12 +27,6 @@ lines() {
 			printf("{\"ts\":\"2026-11-03T10:15:02Z\",\"app\":\"MoneyControl\",\"event_type\":\"permission_denied\",\"message\":\"denied %d\",\"request_id\":\"req-%d\",\"user_id\":\"u_%d\",\"ip\":\"198.51.100.%d\",\"seq\":%d}\n", i, i, i % 50, i % 250, i)
 	}'
 }
-login() {
-	TOKEN=$($C -H 'Content-Type: application/json' \
-	    -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" \
-	    "$U/auth/login" | jq -r '.access_token // empty')
-	AUTH="Authorization: Bearer $TOKEN"
-}
 # count QUERY: how many events /events returns, following the cursor
 count() {
 	_n=0 _cur= _pages=0
@@ -89,7 +83,7 @@ lines 20000 20000 >>"$F"
 check "second-stored" wait_sql "$Q" 40000 600
 check "two-filters" [ "$(sqlite3 "$P" "SELECT count(*) FROM keyfilter")" = 2 ]
 check "filters-counted" eventually 30 sh -c "'$SIEMCTL' -s '$SOCK' show status | grep -q 'key_filters=1 '"
-login
+admin_login
 check login [ -n "$TOKEN" ]
 s0=$(qcounter key_filter_skipped)
 searches open
@@ -103,7 +97,7 @@ stop
 # sealer builds its indices, and the searches find the same
 echo "partition rows 30000" >>"$D/siemd.conf"
 start || { fail start-small "siemd did not start"; finish; }
-login
+admin_login
 lines 1 50005 >>"$F"
 check "sealed" eventually 100 sh -c "'$SIEMCTL' -s '$SOCK' show status | grep -q 'partitions_sealed=1 '"
 check "sealed-recorded" [ "$(sqlite3 -cmd '.timeout 5000' "$D/db/siem.db" "SELECT count(*) FROM partitions WHERE file = '$(basename "$P")' AND sealed_at IS NOT NULL")" = 1 ]

@@ -213,6 +213,15 @@ jsonl() {
 	}'
 }
 
+# admin_login: TOKEN, and AUTH (its bearer header), for the admin user
+admin_login() {
+	TOKEN=$(curl -sk --max-time 20 -H 'Content-Type: application/json' \
+	    -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" \
+	    "https://127.0.0.1:$P_API/api/v1/auth/login" |
+	    jq -r '.access_token // empty')
+	AUTH="Authorization: Bearer $TOKEN"
+}
+
 # eventually [tenths] command...: retry until it succeeds (counters are
 # reported once a second, so what was just done shows up a little later)
 eventually() {

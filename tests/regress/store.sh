@@ -22,12 +22,6 @@ Q="SELECT count(*) FROM events WHERE source_file = '$F'"
 QD="SELECT count(*) - count(DISTINCT json_extract(data_json, '\$.seq')) FROM events WHERE source_file = '$F'"
 PARTS="SELECT count(*) FROM partitions"
 
-login() {
-	TOKEN=$($C -H 'Content-Type: application/json' \
-	    -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PW\"}" \
-	    "$U/auth/login" | jq -r '.access_token // empty')
-	AUTH="Authorization: Bearer $TOKEN"
-}
 get() {
 	_n=$1 _p=$2
 	shift 2
@@ -71,7 +65,7 @@ check "ids-contiguous" [ "$(main_sql "SELECT count(*) FROM partitions a JOIN par
 check "closed-rollback-journal" eventually 50 eval '[ "$(sqlite3 "$D/db/siem.p000001.db" "PRAGMA journal_mode")" = delete ]'
 check "closed-index-rollback-journal" eventually 50 eval '[ "$(sqlite3 "$D/db/siem.p000001.fts.db" "PRAGMA journal_mode")" = delete ]'
 
-login
+admin_login
 check login [ -n "$TOKEN" ]
 
 # paging newest first, 37 at a time: every event once
@@ -147,7 +141,7 @@ PID=""
 rm -f "$SOCK"
 start || { fail restart-after-kill "siemd did not restart"; finish; }
 # the view in sql() sees the newest nine partitions: count by API
-login
+admin_login
 check "kill9-all-lines" eventually 600 sh -c "$C -H '$AUTH' '$U/apps' | jq -e '[.data[] | select(.app == \"MoneyControl\") | .count] == [5550]' >/dev/null"
 check "kill9-no-duplicates" [ "$(curl -sk --max-time 60 -H "$AUTH" "$U/events/export?format=jsonl&app=MoneyControl" | jq -r '.data_json.seq' | sort | uniq -d | wc -l)" = 0 ]
 stop
