@@ -46,15 +46,19 @@ struct replay_emit {
 	struct imsgev	*iev;
 };
 
-/* The first id received at or after since (ids follow received_at). */
+/*
+ * The first id received at or after since (ids follow received_at);
+ * -1 if there are no events, -2 if they could not be read.
+ */
 static int64_t
 replay_start(sqlite3_stmt *bounds, sqlite3_stmt *probe, int64_t since,
     int64_t min_id, int *capped)
 {
 	int64_t	 lo, hi, mid, id, found;
 
-	if (sqlite3_step(bounds) != SQLITE_ROW ||
-	    sqlite3_column_type(bounds, 0) == SQLITE_NULL)
+	if (sqlite3_step(bounds) != SQLITE_ROW)
+		return (-2);
+	if (sqlite3_column_type(bounds, 0) == SQLITE_NULL)
 		return (-1);
 	lo = sqlite3_column_int64(bounds, 0);
 	hi = sqlite3_column_int64(bounds, 1);
@@ -106,8 +110,15 @@ store_replay(sqlite3 *db, int64_t since, int64_t min_id,
 			rv = -1;
 			goto done;
 		}
-	if ((start = replay_start(s[RS_BOUNDS], s[RS_PROBE], since, min_id,
-	    &capped)) == -1)
+	start = replay_start(s[RS_BOUNDS], s[RS_PROBE], since, min_id,
+	    &capped);
+	if (start == -2) {
+		/* the answer says it is incomplete */
+		log_warnx("%s: %s", __func__, sqlite3_errmsg(db));
+		rv = -1;
+		goto done;
+	}
+	if (start == -1)
 		goto done;		/* no events at all */
 	rv = capped;
 	sqlite3_bind_int64(s[RS_ROWS], 1, start);
