@@ -1419,6 +1419,21 @@ part_wanted(struct qpart *p, json_t *params)
 	return (1);
 }
 
+/* Append [lo, hi] to *rp, which holds *np of *cap. */
+static void
+range_add(struct qrange **rp, size_t *np, size_t *cap, int64_t lo,
+    int64_t hi)
+{
+	if (*np == *cap) {
+		if ((*rp = reallocarray(*rp, *cap * 2, sizeof(**rp))) == NULL)
+			fatal("%s: reallocarray", __func__);
+		*cap *= 2;
+	}
+	(*rp)[*np].lo = lo;
+	(*rp)[*np].hi = hi;
+	(*np)++;
+}
+
 /*
  * The id ranges of partition p that a search with params reads, newest
  * first unless asc: *rp, *np, freed by the caller.  A partition being
@@ -1499,18 +1514,8 @@ part_ranges(struct qpart *p, json_t *params, int asc, struct qrange **rp,
 		if (!out || first < cur)
 			continue;
 		q.kf_skipped++;
-		if (first > cur) {
-			if (n == cap) {
-				cap *= 2;
-				if ((r = reallocarray(r, cap, sizeof(*r))) ==
-				    NULL)
-					fatal("%s: reallocarray", __func__);
-				*rp = r;
-			}
-			r[n].lo = cur;
-			r[n].hi = first - 1;
-			n++;
-		}
+		if (first > cur)
+			range_add(&r, &n, &cap, cur, first - 1);
 		cur = last + 1;
 	}
 	sqlite3_finalize(s);
@@ -1519,16 +1524,9 @@ part_ranges(struct qpart *p, json_t *params, int asc, struct qrange **rp,
 		*rp = NULL;
 		return (-1);
 	}
-	if (cur <= p->last_id) {
-		if (n == cap) {
-			if ((r = reallocarray(r, cap + 1, sizeof(*r))) == NULL)
-				fatal("%s: reallocarray", __func__);
-			*rp = r;
-		}
-		r[n].lo = cur;
-		r[n].hi = p->last_id;
-		n++;
-	}
+	if (cur <= p->last_id)
+		range_add(&r, &n, &cap, cur, p->last_id);
+	*rp = r;
 	for (i = 0; !asc && i < n / 2; i++) {
 		t = r[i];
 		r[i] = r[n - 1 - i];
@@ -1604,6 +1602,25 @@ format_row(sqlite3_stmt *s, const char *fmt, int64_t n, struct obuf *ob)
 }
 
 /*
+ * The search of run_events, bounded to an id range when ranged: the
+ * index of the range's first value (qb_range), or -1.
+ */
+static int
+events_build(struct qbuild *b, json_t *params, int asc, int64_t limit,
+    int ranged)
+{
+	int	 rb = -1;
+
+	qb_sql(b, "SELECT " EVENT_COLUMNS " FROM events WHERE 1");
+	build_where(b, params);
+	if (ranged)
+		rb = qb_range(b);
+	qb_sql(b, asc ? " ORDER BY id ASC LIMIT " : " ORDER BY id DESC LIMIT ");
+	qb_int(b, limit + 1);
+	return (rb);
+}
+
+/*
  * Events matching the filters, newest (highest id) first, or oldest
  * first with "order":"asc".  Body: the events in "format": "json"
  * (objects separated by commas), "jsonl", "ecs" (NDJSON) or "csv"
@@ -1617,7 +1634,7 @@ format_row(sqlite3_stmt *s, const char *fmt, int64_t n, struct obuf *ob)
 static int
 run_events(json_t *params, struct obuf *ob, json_t **meta)
 {
-	struct qbuild	*b, *br, *use;
+	struct qbuild	*b, *br = NULL, *use;
 	struct qpart	*p;
 	struct qrange	*r;
 	sqlite3_stmt	*s;
@@ -1625,7 +1642,7 @@ run_events(json_t *params, struct obuf *ob, json_t **meta)
 	const char	*fmt, *order;
 	int64_t		 limit, maxbytes, last = -1, n = 0;
 	size_t		 k, i, nr, ri;
-	int		 rv = SQLITE_DONE, more = 0, asc, ranged, rb;
+	int		 rv = SQLITE_DONE, more = 0, asc, ranged, rb = -1;
 
 	limit = param_int(params, "limit", 200, 1, QUERY_MAX_LIMIT);
 	maxbytes = param_int(params, "max_bytes", QUERY_MAX_BYTES, 1024,
@@ -1635,20 +1652,9 @@ run_events(json_t *params, struct obuf *ob, json_t **meta)
 		fmt = "json";
 	order = json_string_value(json_object_get(params, "order"));
 	asc = order != NULL && strcmp(order, "asc") == 0;
-	/* the same search, and the same bounded to an id range */
-	if ((b = calloc(1, sizeof(*b))) == NULL ||
-	    (br = calloc(1, sizeof(*br))) == NULL)
+	if ((b = calloc(1, sizeof(*b))) == NULL)
 		fatal("%s: calloc", __func__);
-	qb_sql(b, "SELECT " EVENT_COLUMNS " FROM events WHERE 1");
-	build_where(b, params);
-	memcpy(br, b, sizeof(*br));
-	br->nlikes = 0;		/* the patterns are b's */
-	rb = qb_range(br);
-	qb_sql(b, asc ? " ORDER BY id ASC LIMIT " : " ORDER BY id DESC LIMIT ");
-	qb_int(b, limit + 1);
-	qb_sql(br, asc ? " ORDER BY id ASC LIMIT " :
-	    " ORDER BY id DESC LIMIT ");
-	qb_int(br, limit + 1);
+	(void)events_build(b, params, asc, limit, 0);
 	for (k = 0; k < q.nparts && !more && rv != -1; k++) {
 		p = &q.parts[asc ? k : q.nparts - 1 - k];
 		if ((rv = part_wanted(p, params)) <= 0)
@@ -1658,9 +1664,16 @@ run_events(json_t *params, struct obuf *ob, json_t **meta)
 			rv = -1;
 			break;
 		}
+		/* the same search bounded to each range, made once */
+		if (ranged && br == NULL) {
+			if ((br = calloc(1, sizeof(*br))) == NULL)
+				fatal("%s: calloc", __func__);
+			rb = events_build(br, params, asc, limit, 1);
+		}
 		use = ranged ? br : b;
 		for (ri = 0; ri < nr && !more && rv != -1; ri++) {
-			qb_range_set(br, rb, &r[ri]);
+			if (ranged)
+				qb_range_set(br, rb, &r[ri]);
 			if (build_prepare(db, use, &s) == -1) {
 				rv = -1;
 				break;
@@ -1681,6 +1694,8 @@ run_events(json_t *params, struct obuf *ob, json_t **meta)
 	}
 	build_free(b);
 	free(b);
+	if (br != NULL)
+		build_free(br);
 	free(br);
 	if (rv == -1)
 		return (-1);

@@ -247,6 +247,11 @@ static const char part_random_indices[] =
 	"CREATE INDEX IF NOT EXISTS events_request ON events (request_id)"
 	" WHERE request_id IS NOT NULL;";
 
+/* A partition's last id, and when its newest event was received. */
+#define SQL_LAST_ID		"SELECT max(id) FROM events"
+#define SQL_LAST_RECEIVED \
+	"SELECT received_at FROM events ORDER BY id DESC LIMIT 1"
+
 /* The identity of tailed files (offsets are in the partitions). */
 #define FILES_TABLE \
 	"CREATE TABLE files (" \
@@ -891,21 +896,19 @@ db_close_wal(sqlite3 *db, const char *file)
 }
 
 /*
- * The full-text index of a closed partition (version 3 and later):
- * completed if a crash left it behind, then closed like the partition
- * (db_close_wal's result; its size in *bytes).
+ * The full-text index of a closed partition (its layout version 3 and
+ * later): completed if a crash left it behind, then closed like the
+ * partition (db_close_wal's result; its size in *bytes).
  */
 static int
-part_fts_seal(sqlite3 *pdb, const char *part, int64_t *bytes)
+part_fts_seal(sqlite3 *pdb, int64_t version, const char *part,
+    int64_t *bytes)
 {
 	sqlite3	*db;
 	char	 file[PATH_MAX];
-	int64_t	 version;
 	int	 rv;
 
 	*bytes = 0;
-	if (seal_int(pdb, "PRAGMA user_version", &version) == -1)
-		return (-1);
 	if (version < 3 || fts_file(part, file, sizeof(file)) == -1)
 		return (0);
 	(void)fts_catch_up(pdb, part);
@@ -970,11 +973,11 @@ part_close_file(struct seal_job *j)
 			goto fail;
 		}
 	}
-	if (seal_int(db, "SELECT max(id) FROM events", &j->last_id) == -1)
+	if (seal_int(db, SQL_LAST_ID, &j->last_id) == -1)
 		goto fail;
 	/* ts: two walks down its index */
-	if (j->last_id != -1 && (seal_int(db, "SELECT received_at FROM"
-	    " events ORDER BY id DESC LIMIT 1", &j->last_received) == -1 ||
+	if (j->last_id != -1 && (seal_int(db, SQL_LAST_RECEIVED,
+	    &j->last_received) == -1 ||
 	    seal_int(db, "SELECT min(ts) FROM events", &j->min_ts) == -1 ||
 	    seal_int(db, "SELECT max(ts) FROM events", &j->max_ts) == -1))
 		goto fail;
@@ -983,7 +986,7 @@ part_close_file(struct seal_job *j)
 	j->busy = rv == 1;
 	if (seal_int(db, "SELECT page_count * page_size FROM"
 	    " pragma_page_count, pragma_page_size", &j->bytes) == -1 ||
-	    (rv = part_fts_seal(db, j->file, &fbytes)) == -1)
+	    (rv = part_fts_seal(db, version, j->file, &fbytes)) == -1)
 		goto fail;
 	j->busy |= rv == 1;
 	j->bytes += fbytes;
@@ -1111,12 +1114,11 @@ part_closing(sqlite3 *db, int64_t seq)
 	sqlite3_stmt	*s = st.stmt[STMT_PART_CLOSING];
 	int64_t		 last;
 
-	if ((last = db_int(db, "SELECT max(id) FROM events", -1)) == -1)
+	if ((last = db_int(db, SQL_LAST_ID, -1)) == -1)
 		return;
 	sqlite3_bind_int64(s, 1, seq);
 	sqlite3_bind_int64(s, 2, last);
-	sqlite3_bind_int64(s, 3, db_int(db, "SELECT received_at FROM events"
-	    " ORDER BY id DESC LIMIT 1", 0));
+	sqlite3_bind_int64(s, 3, db_int(db, SQL_LAST_RECEIVED, 0));
 	store_step(STMT_PART_CLOSING);
 }
 

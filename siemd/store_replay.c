@@ -55,6 +55,7 @@ replay_start(sqlite3_stmt *bounds, sqlite3_stmt *probe, int64_t since,
     int64_t min_id, int *capped)
 {
 	int64_t	 lo, hi, mid, id, found;
+	int	 rv;
 
 	if (sqlite3_step(bounds) != SQLITE_ROW)
 		return (-2);
@@ -67,10 +68,12 @@ replay_start(sqlite3_stmt *bounds, sqlite3_stmt *probe, int64_t since,
 		mid = lo + (hi - lo) / 2;
 		sqlite3_reset(probe);
 		sqlite3_bind_int64(probe, 1, mid);
-		if (sqlite3_step(probe) != SQLITE_ROW) {
-			hi = mid - 1;
+		if ((rv = sqlite3_step(probe)) == SQLITE_DONE) {
+			hi = mid - 1;	/* past the last id */
 			continue;
 		}
+		if (rv != SQLITE_ROW)
+			return (-2);
 		id = sqlite3_column_int64(probe, 0);
 		if (sqlite3_column_int64(probe, 1) >= since) {
 			found = id;
