@@ -12,12 +12,7 @@
 T=alerts
 . tests/regress/lib.sh
 require_root
-for tool in curl jq sqlite3; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "SKIP $T: $tool missing"
-		exit 0
-	fi
-done
+require_tools curl jq sqlite3
 setup
 write_conf
 ANA_PW=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')

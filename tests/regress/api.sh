@@ -7,12 +7,7 @@
 T=api
 . tests/regress/lib.sh
 require_root
-for tool in curl jq logger awk sort uniq; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "SKIP $T: $tool missing"
-		exit 0
-	fi
-done
+require_tools curl jq logger awk sort uniq
 setup
 write_conf
 start || { fail start "siemd did not start"; finish; }

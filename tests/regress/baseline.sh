@@ -9,9 +9,7 @@
 T=baseline
 . tests/regress/lib.sh
 require_root
-for tool in sqlite3 logger; do
-	command -v $tool >/dev/null || { echo "SKIP $T: $tool missing"; exit 0; }
-done
+require_tools sqlite3 logger
 setup
 write_conf
 mkdir -m 0755 "$D/rules"

@@ -16,10 +16,7 @@ CORPUS=${SIEMD_CORPUS:-$TOP/../shared/corpus}
 SSH_LOG="$CORPUS/loghub/OpenSSH/OpenSSH_2k.log"
 BT="$TOP/tests/browser"
 
-for tool in node npm logger; do
-	command -v $tool >/dev/null 2>&1 ||
-	    { echo "SKIP $T: $tool missing (make deps)"; exit 0; }
-done
+require_tools node npm logger
 [ -x "$CHROMIUM" ] || { echo "SKIP $T: $CHROMIUM missing (make deps)"; exit 0; }
 [ -f "$SSH_LOG" ] || { echo "SKIP $T: corpus not found at $CORPUS"; exit 0; }
 if [ ! -f "$TOP/web/htdocs/vendor/preact.mjs" ]; then

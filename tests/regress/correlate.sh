@@ -8,9 +8,7 @@
 T=correlate
 . tests/regress/lib.sh
 require_root
-for tool in sqlite3 logger awk sort; do
-	command -v $tool >/dev/null || { echo "SKIP $T: $tool missing"; exit 0; }
-done
+require_tools sqlite3 logger awk sort
 CORPUS=${SIEMD_CORPUS:-$TOP/../shared/corpus}
 SSHLOG="$CORPUS/loghub/OpenSSH/OpenSSH_2k.log"
 setup

@@ -213,6 +213,14 @@ jsonl() {
 	}'
 }
 
+# require_tools TOOL...: skip the test when one is missing
+require_tools() {
+	for _tool in "$@"; do
+		command -v "$_tool" >/dev/null 2>&1 ||
+		    { echo "SKIP $T: $_tool missing (make deps)"; exit 0; }
+	done
+}
+
 # admin_login: TOKEN, and AUTH (its bearer header), for the admin user
 admin_login() {
 	TOKEN=$(curl -sk --max-time 20 -H 'Content-Type: application/json' \

@@ -9,9 +9,7 @@
 T=migrate
 . tests/regress/lib.sh
 require_root
-for tool in curl jq sqlite3; do
-	command -v $tool >/dev/null || { echo "SKIP $T: $tool missing"; exit 0; }
-done
+require_tools curl jq sqlite3
 setup
 PARSERS=1
 write_conf

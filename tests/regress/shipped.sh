@@ -7,9 +7,7 @@
 T=shipped
 . tests/regress/lib.sh
 require_root
-for tool in sqlite3 nc; do
-	command -v $tool >/dev/null || { echo "SKIP $T: $tool missing"; exit 0; }
-done
+require_tools sqlite3 nc
 setup
 write_conf
 cp -R "$TOP/etc/rules" "$D/rules"

@@ -8,9 +8,7 @@
 T=store
 . tests/regress/lib.sh
 require_root
-for tool in curl jq sqlite3; do
-	command -v $tool >/dev/null || { echo "SKIP $T: $tool missing"; exit 0; }
-done
+require_tools curl jq sqlite3
 setup
 PARSERS=2
 write_conf

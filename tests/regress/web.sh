@@ -8,12 +8,7 @@
 T=web
 . tests/regress/lib.sh
 require_root
-for tool in curl jq openssl bash timeout; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "SKIP $T: $tool missing"
-		exit 0
-	fi
-done
+require_tools curl jq openssl bash timeout
 setup
 write_conf
 P_SLOW=$((BASE + 3))
