@@ -44,6 +44,7 @@
 #define SIGMA_RE_DEPTH_LIMIT	10000
 #define SIGMA_EXPLAIN_VALUE	256	/* bytes of a value in an explanation */
 #define SIGMA_REF_BUF		1024
+#define PF_NOPAIR		UINT32_MAX
 
 /* Token kinds of a value under construction. */
 #define TK_LIT		0
@@ -204,6 +205,7 @@ struct sigma_set {
 	struct sigma_scan	**pfscan;
 	uint32_t		*pfbase;	/* first global id */
 	uint32_t		*pfscanned;
+	uint32_t		*pfpair;	/* column sharing the automaton */
 	size_t			 npft;
 	uint32_t		*pffound;
 	size_t			 npflits;
@@ -3125,8 +3127,10 @@ pf_free(struct sigma_set *set)
 	free(set->pfscan);
 	free(set->pfbase);
 	free(set->pfscanned);
+	free(set->pfpair);
 	free(set->pffound);
 	set->pft = NULL;
+	set->pfpair = NULL;
 	set->pfscan = NULL;
 	set->pfbase = NULL;
 	set->pfscanned = NULL;
@@ -3233,8 +3237,12 @@ pf_build(struct sigma_set *set)
 		return;
 	if ((set->pfbase = calloc(set->npft, sizeof(*set->pfbase))) == NULL ||
 	    (set->pfscanned = calloc(set->npft,
-	    sizeof(*set->pfscanned))) == NULL)
+	    sizeof(*set->pfscanned))) == NULL ||
+	    (set->pfpair = reallocarray(NULL, set->npft,
+	    sizeof(*set->pfpair))) == NULL)
 		fatal("%s: calloc", __func__);
+	for (c = 0; c < set->npft; c++)
+		set->pfpair[c] = PF_NOPAIR;
 	for (c = 0; c < set->npft; c++) {
 		set->pfbase[c] = set->npflits;
 		set->npflits += sigma_scan_count(set->pfscan[c]);
@@ -3243,6 +3251,10 @@ pf_build(struct sigma_set *set)
 			if (sigma_scan_same(set->pfscan[k], set->pfscan[c])) {
 				sigma_scan_free(set->pfscan[c]);
 				set->pfscan[c] = sigma_scan_ref(set->pfscan[k]);
+				if (set->pfpair[k] == PF_NOPAIR) {
+					set->pfpair[k] = c;
+					set->pfpair[c] = k;
+				}
 				break;
 			}
 		if (k == c)
@@ -3260,6 +3272,37 @@ pf_build(struct sigma_set *set)
 		}
 }
 
+/*
+ * Scan columns t and u (which share an automaton) in one pass when one
+ * value is the end of the other, as a syslog message is of its raw
+ * record.  Returns 0 when they are not so related.
+ */
+static int
+pf_scan_pair(struct sigma_set *set, struct sigma_event *se, uint32_t t,
+    uint32_t u)
+{
+	const char	*p, *q, *sp;
+	size_t		 plen, qlen, sl;
+	uint32_t	 su;
+
+	if (!sigma_event_get(se, set->pft[t], &p, &plen) ||
+	    !sigma_event_get(se, set->pft[u], &q, &qlen))
+		return (0);
+	if (plen > qlen) {
+		su = t, t = u, u = su;
+		sp = p, p = q, q = sp;
+		sl = plen, plen = qlen, qlen = sl;
+	}
+	/* p (column t) is the shorter: is it the end of q? */
+	if (memcmp(q + qlen - plen, p, plen) != 0)
+		return (0);
+	sigma_scan_run2(set->pfscan[u], q, qlen, set->pffound +
+	    set->pfbase[u], set->pffound + set->pfbase[t], qlen - plen,
+	    set->epoch);
+	set->pfscanned[t] = set->pfscanned[u] = set->epoch;
+	return (1);
+}
+
 /* lits_pass() through the shared prefilter, in the current epoch. */
 static int
 pf_pass(struct sigma_set *set, const struct sigma_detect *d,
@@ -3268,17 +3311,23 @@ pf_pass(struct sigma_set *set, const struct sigma_detect *d,
 	const struct sigma_pfg	*g;
 	const char		*p;
 	size_t			 i, j, len;
+	uint32_t		 u;
 
 	if (d->nlits == 0)
 		return (1);
 	for (i = 0; i < d->npfg; i++) {
 		g = &d->pfg[i];
 		if (set->pfscanned[g->t] != set->epoch) {
-			set->pfscanned[g->t] = set->epoch;
-			if (sigma_event_get(se, set->pft[g->t], &p, &len))
-				sigma_scan_run(set->pfscan[g->t], p, len,
-				    set->pffound + set->pfbase[g->t],
-				    set->epoch);
+			u = set->pfpair[g->t];
+			if (u == PF_NOPAIR || set->pfscanned[u] ==
+			    set->epoch || !pf_scan_pair(set, se, g->t, u)) {
+				set->pfscanned[g->t] = set->epoch;
+				if (sigma_event_get(se, set->pft[g->t], &p,
+				    &len))
+					sigma_scan_run(set->pfscan[g->t], p,
+					    len, set->pffound +
+					    set->pfbase[g->t], set->epoch);
+			}
 		}
 		for (j = g->from; j < g->to; j++)
 			if (set->pffound[d->pfid[j]] == set->epoch)

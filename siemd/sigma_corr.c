@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +128,7 @@ struct corr_engine {
 	struct corr_group	*dirty;
 	int64_t			 clock;
 	int			 quiet;
-	uint64_t		*scratch;	/* max_entries hashes */
+	uint64_t		*scratch;	/* 2 x max_entries hashes */
 	struct corr_stats	 st;
 };
 
@@ -268,7 +269,7 @@ corr_new(struct sigma_set *set, const struct sigma_map *map,
 	if ((ce->byidx = calloc(n + 1, sizeof(*ce->byidx))) == NULL ||
 	    (ce->feeds = calloc(n + 1, sizeof(*ce->feeds))) == NULL ||
 	    (ce->rules = calloc(n + 1, sizeof(*ce->rules))) == NULL ||
-	    (ce->scratch = calloc(ce->p.max_entries,
+	    (ce->scratch = calloc(2 * ce->p.max_entries,
 	    sizeof(*ce->scratch))) == NULL)
 		fatal("%s: calloc", __func__);
 	ce->ntab = 1024;
@@ -655,17 +656,74 @@ cmp_ok(const struct sigma_corr *co, double v)
 	return (1);
 }
 
-static int
-u64cmp(const void *a, const void *b)
-{
-	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	return (x < y ? -1 : x > y);
+/* The first of the group's hits with ts > t (with ge, ts >= t). */
+static size_t
+hits_from(const struct corr_group *g, int64_t t, int ge)
+{
+	size_t	 lo = 0, hi = g->ne, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ge ? g->e[mid].ts < t : g->e[mid].ts <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/*
+ * Distinct values among hits [a, b), counted in an open-addressing
+ * set in scratch (twice max_entries slots, so at most half full).
+ * With only a lower bound in the condition the count stops once it
+ * is met: more values cannot make it false.
+ */
+static size_t
+distinct_values(struct corr_engine *ce, const struct sigma_corr *co,
+    const struct corr_group *g, size_t a, size_t b)
+{
+	uint64_t	 h, *tab = ce->scratch;
+	size_t		 i, j, mask, d = 0, need = SIZE_MAX;
+	double		 lb = -1;
+	int		 zero = 0;
+
+	if (!(co->cmp & (SIGMA_CMP_LT | SIGMA_CMP_LTE | SIGMA_CMP_EQ |
+	    SIGMA_CMP_NEQ))) {
+		if (co->cmp & SIGMA_CMP_GTE)
+			lb = ceil(co->gte);
+		if ((co->cmp & SIGMA_CMP_GT) && floor(co->gt) + 1 > lb)
+			lb = floor(co->gt) + 1;
+		if (lb >= 0 && lb < (double)(b - a))
+			need = (size_t)lb;
+	}
+	for (mask = 1; mask < 2 * (b - a); mask <<= 1)
+		;
+	memset(tab, 0, mask * sizeof(*tab));
+	mask--;
+	for (i = a; i < b && d < need; i++) {
+		/* 0 marks an empty slot, so the value 0 is counted apart */
+		if ((h = g->e[i].vhash) == 0) {
+			if (!zero)
+				d++;
+			zero = 1;
+			continue;
+		}
+		for (j = h & mask; tab[j] != 0 && tab[j] != h;
+		    j = (j + 1) & mask)
+			;
+		if (tab[j] == 0) {
+			tab[j] = h;
+			d++;
+		}
+	}
+	return (d);
 }
 
 /*
  * Test the condition on the window ending at end: the hits with
- * end - span <= ts <= end, [*lo, *hi) of the group's array.
+ * end - span <= ts <= end, [*lo, *hi) of the group's array (sorted by
+ * ts, so found by binary search).
  */
 static int
 window_eval(struct corr_engine *ce, struct corr_rule *cr,
@@ -679,10 +737,8 @@ window_eval(struct corr_engine *ce, struct corr_rule *cr,
 	double			 sum;
 	int			 k;
 
-	for (a = 0; a < g->ne && g->e[a].ts < end - cr->span; a++)
-		;
-	for (b = a; b < g->ne && g->e[b].ts <= end; b++)
-		;
+	a = hits_from(g, end - cr->span, 1);
+	b = hits_from(g, end, 0);
 	*lo = a;
 	*hi = b;
 	n = b - a;
@@ -692,13 +748,7 @@ window_eval(struct corr_engine *ce, struct corr_rule *cr,
 	case SIGMA_CORR_EVENT_COUNT:
 		return (cmp_ok(co, (double)n));
 	case SIGMA_CORR_VALUE_COUNT:
-		for (i = 0; i < n; i++)
-			ce->scratch[i] = g->e[a + i].vhash;
-		qsort(ce->scratch, n, sizeof(*ce->scratch), u64cmp);
-		for (i = 1, d = 1; i < n; i++)
-			if (ce->scratch[i] != ce->scratch[i - 1])
-				d++;
-		return (cmp_ok(co, (double)d));
+		return (cmp_ok(co, (double)distinct_values(ce, co, g, a, b)));
 	case SIGMA_CORR_VALUE_SUM:
 	case SIGMA_CORR_VALUE_AVG:
 		for (i = a, sum = 0; i < b; i++)

@@ -272,14 +272,33 @@ sigma_scan_build(struct sigma_scan *sc)
 	sc->built = 1;
 }
 
-/* Stamps found[id] = epoch for every literal in p/len. */
+/*
+ * Stamps found[id] = epoch for every literal in p/len and, when tail
+ * is not NULL, tail[id] = epoch for those that start at or after
+ * byte split: one pass serves a column and another that is its end
+ * (the message at the end of the raw record).
+ */
+static inline void
+scan_out(const struct sigma_scan *sc, uint32_t u, size_t end,
+    uint32_t *found, uint32_t *tail, size_t split, uint32_t epoch)
+{
+	int32_t	 id;
+
+	for (; u != 0; u = sc->out[sc->fail[u]]) {
+		id = sc->own[u];
+		found[id] = epoch;
+		if (tail != NULL && end >= split + sc->lit[id].len)
+			tail[id] = epoch;
+	}
+}
+
 void
-sigma_scan_run(const struct sigma_scan *sc, const char *p, size_t len,
-    uint32_t *found, uint32_t epoch)
+sigma_scan_run2(const struct sigma_scan *sc, const char *p, size_t len,
+    uint32_t *found, uint32_t *tail, size_t split, uint32_t epoch)
 {
 	const uint8_t	*map = sc->map;
 	size_t		 i, nclass = sc->nclass;
-	uint32_t	 s = 0, u;
+	uint32_t	 s = 0;
 
 	if (!sc->built || sc->nlit == 0)
 		return;
@@ -289,8 +308,8 @@ sigma_scan_run(const struct sigma_scan *sc, const char *p, size_t len,
 			if (!(s & SCAN_OUT16))
 				continue;
 			s &= ~SCAN_OUT16;
-			for (u = sc->out[s]; u != 0; u = sc->out[sc->fail[u]])
-				found[sc->own[u]] = epoch;
+			scan_out(sc, sc->out[s], i + 1, found, tail, split,
+			    epoch);
 		}
 		return;
 	}
@@ -299,9 +318,16 @@ sigma_scan_run(const struct sigma_scan *sc, const char *p, size_t len,
 		if (!(s & SCAN_OUT32))
 			continue;
 		s &= ~SCAN_OUT32;
-		for (u = sc->out[s]; u != 0; u = sc->out[sc->fail[u]])
-			found[sc->own[u]] = epoch;
+		scan_out(sc, sc->out[s], i + 1, found, tail, split, epoch);
 	}
+}
+
+/* Stamps found[id] = epoch for every literal in p/len. */
+void
+sigma_scan_run(const struct sigma_scan *sc, const char *p, size_t len,
+    uint32_t *found, uint32_t epoch)
+{
+	sigma_scan_run2(sc, p, len, found, NULL, 0, epoch);
 }
 
 /* Bytes the automaton takes. */

@@ -560,6 +560,32 @@ test_values(void)
 	CHECK_INT(count_alerts("C value_percentile", NULL, &sum), 0);
 	TEST_END();
 
+	/* repeats are one value each; the count stops at the bound */
+	TEST_BEGIN("value-count-repeats-counted-once");
+	texts[1] = corr_text(buf, sizeof(buf), "value_count",
+	    "        field: amount\n        gt: 3\n");
+	CHECK(setup(NULL, texts, NULL));
+	for (i = 0; i < 600; i++)
+		pay(T0 + i * S, "ivan", i % 3 == 0 ? "1" : i % 3 == 1 ?
+		    "2" : "3");
+	CHECK_INT(count_alerts("C value_count", NULL, &sum), 0);
+	pay(T0 + 600 * S, "ivan", "4");		/* the fourth value */
+	CHECK_INT(count_alerts("C value_count", "user_id=ivan", &sum), 1);
+	TEST_END();
+
+	/* an upper bound: every value is counted, none skipped */
+	TEST_BEGIN("value-count-upper-bound");
+	texts[1] = corr_text(buf, sizeof(buf), "value_count",
+	    "        field: amount\n        gte: 3\n        lte: 3\n");
+	CHECK(setup(NULL, texts, NULL));
+	pay(T0, "judy", "1");
+	pay(T0 + S, "judy", "2");
+	pay(T0 + 2 * S, "judy", "2");
+	CHECK_INT(count_alerts("C value_count", NULL, &sum), 0);
+	pay(T0 + 3 * S, "judy", "3");
+	CHECK_INT(count_alerts("C value_count", "user_id=judy", &sum), 1);
+	TEST_END();
+
 	TEST_BEGIN("event-count-eq-neq-combined");
 	texts[1] = corr_text(buf, sizeof(buf), "event_count",
 	    "        gte: 2\n        neq: 3\n        lt: 5\n");

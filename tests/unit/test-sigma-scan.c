@@ -1084,6 +1084,94 @@ test_e2e(void)
 	sigma_map_free(map);
 }
 
+/*
+ * Message and raw with the same literals share one automaton, and when
+ * the message is the end of the raw record one pass over the record
+ * serves both: a literal is the message's only if it starts inside it.
+ * Keywords look in both columns, Msg only in the message, so a literal
+ * cut by the boundary must make the first rule match and not the
+ * second.
+ */
+static const char pair_rules[] =
+    RULE("000000000101", "    k:\n        - 'mimikatz'\n"
+	"        - 'net user'\n        - 'ab'\n    condition: k\n")
+    RULE("000000000102", "    s:\n        Msg|contains:\n"
+	"            - 'mimikatz'\n            - 'net user'\n"
+	"            - 'ab'\n    condition: s\n");
+
+static void
+test_pair(void)
+{
+	static const char *const lits[] = { "mimikatz", "net user", "ab" };
+	struct sigma_map	*map;
+	struct sigma_set	*set;
+	struct sigma_rule	*r;
+	struct siem_event	 ev;
+	struct sigma_event	 se;
+	struct e2e_hits		 h;
+	json_t			*j;
+	char			 err[SIGMA_REASON_LEN], head[128], msg[128],
+				 raw[256];
+	const char		*l;
+	size_t			 i, e, cut;
+	int			 full, bad = 0, split = 0, nfull[2] = { 0, 0 };
+
+	TEST_BEGIN("pair-message-end-of-raw");
+	map = sigma_map_load_buf(e2e_map, strlen(e2e_map), err, sizeof(err));
+	CHECK(map != NULL);
+	if (map == NULL) {
+		TEST_END();
+		return;
+	}
+	set = sigma_set_new(map);
+	sigma_set_add_file(set, "pair.yml", pair_rules, strlen(pair_rules));
+	CHECK_INT(sigma_set_compile(set), 2);
+	h.set = set;
+	rng = E2E_SEED;
+	for (e = 0; e < 4000; e++) {
+		/* a literal cut in two by the boundary, or whole in one */
+		l = lits[rnd_n(3)];
+		cut = rnd_n(strlen(l) + 1);
+		gen_text(head, sizeof(head) - 16, frags, 4);
+		gen_text(msg, sizeof(msg) - 16, frags + 20, 8);
+		snprintf(raw, sizeof(raw), "%s%.*s", rnd_n(3) ? "<13>x: " :
+		    head, (int)cut, l);
+		strlcat(raw, l + cut, sizeof(raw));
+		strlcat(raw, msg, sizeof(raw));
+		event_init(&ev);
+		event_set(&ev, EV_RAW, raw, strlen(raw));
+		/* the message: the raw record from the cut on */
+		event_set(&ev, EV_MESSAGE, raw + strlen(raw) - strlen(l + cut) -
+		    strlen(msg), strlen(l + cut) + strlen(msg));
+		if (cut > 0 && cut < strlen(l))
+			split++;
+		sigma_event_from_event(&se, &ev);
+		memset(h.got, 0, sizeof(h.got));
+		(void)sigma_match(set, &se, e2e_hit, &h);
+		for (i = 0; i < 2; i++) {
+			r = sigma_set_rule(set, i);
+			full = sigma_explain(r, &se, &j) == 0 &&
+			    json_is_true(json_object_get(j, "matched"));
+			json_decref(j);
+			nfull[i] += full;
+			if (h.got[i] != full && bad++ < 10)
+				printf("# rule %zu: shared %d, full %d on "
+				    "message \"%s\" raw \"%s\"\n", i + 1,
+				    h.got[i], full, ev.text[EV_MESSAGE], raw);
+		}
+		sigma_event_done(&se);
+		event_clear(&ev);
+	}
+	CHECK_INT(bad, 0);
+	/* keywords saw every planted literal; the message not all */
+	CHECK_INT(nfull[0], 4000);
+	CHECK(nfull[1] > 0 && nfull[1] < nfull[0]);
+	CHECK(split > 1000);
+	TEST_END();
+	sigma_set_free(set);
+	sigma_map_free(map);
+}
+
 int
 main(void)
 {
@@ -1094,5 +1182,6 @@ main(void)
 	test_scan_misc();
 	test_scan_table_edge();
 	test_e2e();
+	test_pair();
 	TEST_EXIT();
 }
