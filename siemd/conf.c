@@ -21,12 +21,17 @@
  *		"retention_size": bytes (0 = off), "tails": [ TAIL ]
  *   query	"database": path
  *   correlate	"chroot", "rules": directory, "lateness": seconds
- *		(-1 = default), "max_groups", "max_groups_rule" (0 = default)
+ *		(-1 = default), "max_groups", "max_groups_rule" (0 = default),
+ *		"suppress": seconds (-1 = the rule's timespan),
+ *		"allowlist": [ address or CIDR ]
  *   web	"api": { "listeners": [ { "id": n, "proto": "http" | "https",
  *		  "addr": ..., "port": ..., "max_connections": n,
  *		  "idle_timeout": seconds, "handshake_timeout": seconds } ],
  *		  "prefix": "" | "/siem", "cors": [ origin ],
  *		  "trusted_proxies": [ address or CIDR ],
+ *		  "metrics_from": [ address or CIDR ],
+ *		  "query_timeout_ms": budget of one query,
+ *		  "allowlist": [ address or CIDR ] (shown by the API),
  *		  "token_lifetime": seconds, "body_limit": bytes,
  *		  "rate_limit": requests per minute per token,
  *		  "htdocs": directory },
@@ -576,6 +581,10 @@ json_api(struct siemd_conf *conf)
 	jset(o, "prefix", jstr(conf->api.prefix ? conf->api.prefix : ""));
 	jset(o, "cors", json_strlist(&conf->api.cors));
 	jset(o, "trusted_proxies", json_strlist(&conf->api.proxies));
+	jset(o, "metrics_from", json_strlist(&conf->api.metrics_from));
+	jset(o, "query_timeout_ms",
+	    json_integer(conf->api.query_timeout * 1000));
+	jset(o, "allowlist", json_strlist(&conf->allowlist));
 	jset(o, "token_lifetime", json_integer(conf->api.token_lifetime));
 	jset(o, "body_limit", json_integer(conf->api.body_max));
 	jset(o, "rate_limit", json_integer(conf->api.rate_limit));
@@ -630,6 +639,8 @@ conf_json(struct siemd_conf *conf, int role)
 		jset(o, "max_groups", json_integer(conf->corr_max_groups));
 		jset(o, "max_groups_rule",
 		    json_integer(conf->corr_max_groups_rule));
+		jset(o, "suppress", json_integer(conf->corr_suppress));
+		jset(o, "allowlist", json_strlist(&conf->allowlist));
 		break;
 	case PROC_WEB:
 		jset(o, "api", json_api(conf));
@@ -788,6 +799,12 @@ conf_dump(struct siemd_conf *conf)
 	if (conf->corr_max_groups_rule > 0)
 		printf("\ncorrelation max groups per rule %lld",
 		    (long long)conf->corr_max_groups_rule);
+	if (conf->corr_suppress >= 0) {
+		printf("\ncorrelation suppress ");
+		dump_duration(conf->corr_suppress);
+	}
+	TAILQ_FOREACH(e, &conf->allowlist, entry)
+		printf("\nallowlist %s", e->value);
 	printf("\nparsers %d\nrules ", conf->parsers);
 	dump_string(conf->rules);
 	printf("\nchroot ");
@@ -824,6 +841,11 @@ conf_dump(struct siemd_conf *conf)
 		}
 		TAILQ_FOREACH(e, &conf->api.proxies, entry)
 			printf("\ttrusted proxy %s\n", e->value);
+		TAILQ_FOREACH(e, &conf->api.metrics_from, entry)
+			printf("\tmetrics from %s\n", e->value);
+		printf("\tquery timeout ");
+		dump_duration(conf->api.query_timeout);
+		printf("\n");
 		printf("\ttoken lifetime ");
 		dump_duration(conf->api.token_lifetime);
 		printf("\n\tbody limit ");

@@ -43,6 +43,8 @@
 #define CONF_MAX_RCVBUF		(1024 * 1024 * 1024)
 #define CONF_MIN_MAXMSG		256
 #define CONF_MAX_LATENESS	3600		/* seconds */
+#define CONF_MAX_SUPPRESS	(7 * 86400)	/* seconds */
+#define CONF_MAX_QUERY_TIMEOUT	300		/* seconds */
 #define CONF_MAX_GROUPS		10000000
 #define CONF_MAX_SILENT		(30 * 86400)
 /* a record and its header must fit one batch to the parser */
@@ -145,6 +147,7 @@ static int			 secrets_ok;
 static int			 seen_database, seen_retention, seen_size;
 static int			 seen_part_rows, seen_part_every;
 static int			 seen_late, seen_groups, seen_rule_groups;
+static int			 seen_suppress;
 static int			 seen_parsers, seen_rules, seen_chroot;
 static int			 seen_mapping;
 
@@ -187,6 +190,7 @@ static void	 api_done(int);
 static void	 api_option_prefix(const char *, int);
 static void	 api_option_cors(const char *, int);
 static void	 api_option_proxy(const char *, int);
+static int	 check_cidr(const char *);
 static void	 strlist_add(struct siemd_strlists *, const char *);
 static int	 valid_match(const char *);
 static void	 conf_finish(void);
@@ -195,11 +199,11 @@ static void	 listeners_free(struct siemd_listeners *);
 static void	 strlist_free(struct siemd_strlists *);
 %}
 
-%token	AFTER API APP BODY BUFFER CA CERTIFICATE CHROOT CLIENT CONNECTIONS CORRELATION CORS GROUPS LATENESS PER RULE
-%token	DATABASE EVERY FORMAT HANDSHAKE HTDOCS IDLE INCLUDE INGEST KEY LIFETIME
-%token	LIMIT LISTEN MAPPING MATCH MAX MESSAGE ON ORIGIN PARSERS PARTITION PASSWORD PORT
-%token	PREFIX PROXY RATE RECEIVE RETENTION ROLE ROWS RULES SECRET SECRETS SILENT SIZE
-%token	START TAIL TCP TIMEOUT TLS TOKEN TRUSTED UDP USER
+%token	AFTER ALLOWLIST API APP BODY BUFFER CA CERTIFICATE CHROOT CLIENT CONNECTIONS CORRELATION CORS GROUPS LATENESS PER RULE
+%token	DATABASE EVERY FORMAT FROM HANDSHAKE HTDOCS IDLE INCLUDE INGEST KEY LIFETIME
+%token	LIMIT LISTEN MAPPING MATCH MAX MESSAGE METRICS ON ORIGIN PARSERS PARTITION PASSWORD PORT
+%token	PREFIX PROXY QUERY RATE RECEIVE RETENTION ROLE ROWS RULES SECRET SECRETS SILENT SIZE
+%token	START SUPPRESS TAIL TCP TIMEOUT TLS TOKEN TRUSTED UDP USER
 %token	ERROR
 %token	<v.string>	STRING
 %token	<v.number>	NUMBER
@@ -363,6 +367,25 @@ main		: SECRETS STRING		{
 			else
 				conf->corr_max_groups_rule = $6;
 		}
+		| CORRELATION SUPPRESS duration	{
+			if ($3 < 0)
+				;	/* already reported */
+			else if ($3 < 1 || $3 > CONF_MAX_SUPPRESS)
+				conferr($<lineno>1, "correlation suppress must "
+				    "be between 1s and 7d");
+			else if (seen_suppress++)
+				conferr($<lineno>1, "duplicate correlation "
+				    "suppress statement");
+			else
+				conf->corr_suppress = $3;
+		}
+		| ALLOWLIST STRING		{
+			if (check_cidr($2) == -1)
+				conferr($<lineno>1, "invalid allowlist entry "
+				    "\"%s\" (address or address/prefix)", $2);
+			else
+				strlist_add(&conf->allowlist, $2);
+		}
 		| PARSERS NUMBER		{
 			if ($2 < 1 || $2 > SIEMD_MAX_PARSERS)
 				conferr($<lineno>1, "parsers must be between "
@@ -446,6 +469,20 @@ apiopt		: listen			{
 				    "between 1K and 1G");
 			else if ($3 >= 0)
 				conf->api.body_max = $3;
+		}
+		| METRICS FROM STRING		{
+			if (check_cidr($3) == -1)
+				conferr($<lineno>1, "invalid metrics from "
+				    "\"%s\" (address or address/prefix)", $3);
+			else
+				strlist_add(&conf->api.metrics_from, $3);
+		}
+		| QUERY TIMEOUT duration	{
+			if ($3 >= 0 && ($3 < 1 || $3 > CONF_MAX_QUERY_TIMEOUT))
+				conferr($<lineno>1, "query timeout must be "
+				    "between 1s and 5m");
+			else if ($3 >= 0)
+				conf->api.query_timeout = $3;
 		}
 		| RATE LIMIT NUMBER		{
 			if ($3 < 1 || $3 > CONF_MAX_RATE)
@@ -747,6 +784,7 @@ lookup(const char *s)
 	/* sorted for bsearch */
 	static const struct keyword keywords[] = {
 		{ "after",		AFTER },
+		{ "allowlist",	ALLOWLIST },
 		{ "api",		API },
 		{ "app",		APP },
 		{ "body",		BODY },
@@ -761,6 +799,7 @@ lookup(const char *s)
 		{ "database",		DATABASE },
 		{ "every",		EVERY },
 		{ "format",		FORMAT },
+		{ "from",		FROM },
 		{ "groups",		GROUPS },
 		{ "handshake",		HANDSHAKE },
 		{ "htdocs",		HTDOCS },
@@ -776,6 +815,7 @@ lookup(const char *s)
 		{ "match",		MATCH },
 		{ "max",		MAX },
 		{ "message",		MESSAGE },
+		{ "metrics",	METRICS },
 		{ "on",			ON },
 		{ "origin",		ORIGIN },
 		{ "parsers",		PARSERS },
@@ -785,6 +825,7 @@ lookup(const char *s)
 		{ "port",		PORT },
 		{ "prefix",		PREFIX },
 		{ "proxy",		PROXY },
+		{ "query",		QUERY },
 		{ "rate",		RATE },
 		{ "receive",		RECEIVE },
 		{ "retention",		RETENTION },
@@ -797,6 +838,7 @@ lookup(const char *s)
 		{ "silent",		SILENT },
 		{ "size",		SIZE },
 		{ "start",		START },
+		{ "suppress",	SUPPRESS },
 		{ "tail",		TAIL },
 		{ "tcp",		TCP },
 		{ "timeout",		TIMEOUT },
@@ -1786,8 +1828,9 @@ api_option_cors(const char *origin, int line)
 	strlist_add(&conf->api.cors, origin);
 }
 
-static void
-api_option_proxy(const char *s, int line)
+/* An address or address/prefix, v4 or v6: 0, or -1. */
+static int
+check_cidr(const char *s)
 {
 	unsigned char	 buf[sizeof(struct in6_addr)];
 	char		 addr[INET6_ADDRSTRLEN];
@@ -1796,27 +1839,33 @@ api_option_proxy(const char *s, int line)
 
 	slash = strchr(s, '/');
 	if ((slash ? (size_t)(slash - s) : strlen(s)) >= sizeof(addr))
-		goto bad;
+		return (-1);
 	strlcpy(addr, s, slash ? (size_t)(slash - s) + 1 : sizeof(addr));
 	if (inet_pton(AF_INET, addr, buf) == 1)
 		max = 32;
 	else if (inet_pton(AF_INET6, addr, buf) == 1)
 		max = 128;
 	else
-		goto bad;
+		return (-1);
 	if (slash != NULL) {
 		if (slash[1] == '\0' ||
 		    strspn(slash + 1, "0123456789") != strlen(slash + 1))
-			goto bad;
+			return (-1);
 		strtonum(slash + 1, 0, max, &errstr);
 		if (errstr != NULL)
-			goto bad;
+			return (-1);
 	}
-	strlist_add(&conf->api.proxies, s);
-	return;
- bad:
-	conferr(line, "invalid trusted proxy \"%s\" (address or "
-	    "address/prefix)", s);
+	return (0);
+}
+
+static void
+api_option_proxy(const char *s, int line)
+{
+	if (check_cidr(s) == -1)
+		conferr(line, "invalid trusted proxy \"%s\" (address or "
+		    "address/prefix)", s);
+	else
+		strlist_add(&conf->api.proxies, s);
 }
 
 static void
@@ -1888,6 +1937,8 @@ conf_init(struct siemd_conf *c)
 	TAILQ_INIT(&c->api.listeners);
 	TAILQ_INIT(&c->api.cors);
 	TAILQ_INIT(&c->api.proxies);
+	TAILQ_INIT(&c->api.metrics_from);
+	TAILQ_INIT(&c->allowlist);
 	TAILQ_INIT(&c->users);
 	TAILQ_INIT(&c->ingestkeys);
 	TAILQ_INIT(&c->secrets);
@@ -1897,6 +1948,8 @@ conf_init(struct siemd_conf *c)
 	c->part_rows = SIEMD_PART_ROWS;
 	c->part_every = 0;		/* one UTC day, see store.c */
 	c->corr_lateness = -1;
+	c->corr_suppress = -1;
+	c->api.query_timeout = SIEMD_QUERY_TIMEOUT;
 	c->parsers = 1;
 	c->rules = xstrdup(SIEMD_RULES);
 	c->chroot = xstrdup(SIEMD_EMPTY);
@@ -1928,6 +1981,7 @@ parse_config(const char *filename, int flags)
 	seen_database = seen_retention = seen_size = 0;
 	seen_part_rows = seen_part_every = 0;
 	seen_late = seen_groups = seen_rule_groups = 0;
+	seen_suppress = 0;
 	seen_parsers = seen_rules = seen_chroot = seen_mapping = 0;
 	file = NULL;
 	if ((file = pushfile(filename, 0)) == NULL) {
@@ -2017,6 +2071,8 @@ conf_free(struct siemd_conf *c)
 	listeners_free(&c->api.listeners);
 	strlist_free(&c->api.cors);
 	strlist_free(&c->api.proxies);
+	strlist_free(&c->api.metrics_from);
+	strlist_free(&c->allowlist);
 	while ((t = TAILQ_FIRST(&c->tails)) != NULL) {
 		TAILQ_REMOVE(&c->tails, t, entry);
 		free(t->dir);

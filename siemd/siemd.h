@@ -57,6 +57,7 @@
 #define SIEMD_TOKEN_LIFETIME	(7 * 86400)
 #define SIEMD_BODY_MAX		(10 * 1024 * 1024)
 #define SIEMD_RATE_LIMIT	200	/* requests per minute per token */
+#define SIEMD_QUERY_TIMEOUT	10	/* seconds a query may run */
 #define SIEMD_RETENTION		(30LL * 86400)
 #define SIEMD_PART_ROWS		1000000	/* events per partition file */
 #define SIEMD_PART_ROWS_MIN	100
@@ -384,6 +385,8 @@ struct siemd_api {
 	char			*prefix;	/* "" or "/siem" */
 	struct siemd_strlists	 cors;
 	struct siemd_strlists	 proxies;	/* addresses or CIDRs */
+	struct siemd_strlists	 metrics_from;	/* may read /metrics */
+	int64_t			 query_timeout;	/* seconds */
 	int64_t			 token_lifetime;	/* seconds */
 	size_t			 body_max;
 	int			 rate_limit;	/* per minute per token */
@@ -430,6 +433,8 @@ struct siemd_conf {
 	int64_t			 corr_lateness;	/* seconds, -1 = default */
 	int64_t			 corr_max_groups;	/* 0 = default */
 	int64_t			 corr_max_groups_rule;	/* 0 = default */
+	int64_t			 corr_suppress;	/* seconds, -1 = timespan */
+	struct siemd_strlists	 allowlist;	/* alerts never raised */
 	int			 parsers;
 	char			*rules;
 	char			*rules_mapping;	/* Sigma mapping file, or NULL */
