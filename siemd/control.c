@@ -234,7 +234,7 @@ control_handler(int fd, short events, void *arg)
 static int
 control_request(struct ctl_conn *c, struct imsg *imsg)
 {
-	char	*text, errbuf[256];
+	char	*text, errbuf[2048];
 	int	 verbose, i;
 
 	switch (imsg->hdr.type) {

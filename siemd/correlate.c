@@ -93,6 +93,7 @@ struct correlate {
 	size_t			 outsize;
 	size_t			 outn;
 	uint64_t		 alert_msgs;	/* IMSG_ALERT sent */
+	uint64_t		 replays_truncated;	/* oldest left out */
 };
 
 /* Silences and the allow-list, as the store last sent them. */
@@ -107,8 +108,11 @@ static struct {
 	size_t		 nsilences;
 	struct cidr	*allow;
 	size_t		 nallow;
+	struct cidr	*callow;	/* allowlist statements of siemd.conf */
+	size_t		 ncallow;
 	uint64_t	 silenced;
-	uint64_t	 allowlisted;
+	uint64_t	 allowlisted;	/* alerts not raised */
+	uint64_t	 allowlisted_hits;	/* hits of such sources dropped */
 } sup;
 
 static struct correlate	 cr;
@@ -135,6 +139,8 @@ static void	 correlate_send(const struct sigma_rule *, const char *,
 		    const char *, int64_t, int64_t, int64_t, json_t *,
 		    const char *);
 static int	 correlate_batch(const uint8_t *, size_t);
+static int	 allowed(const char *);
+static void	 allow_conf(void);
 
 static json_t *
 correlate_counters(void *arg)
@@ -168,6 +174,8 @@ correlate_counters(void *arg)
 	    "corr_lateness_s", (json_int_t)(cr.params.lateness / 1000000),
 	    "corr_max_groups", (json_int_t)cr.params.max_groups,
 	    "corr_max_groups_rule", (json_int_t)cr.params.max_groups_rule));
+	json_object_set_new(js, "corr_suppress_s", json_integer(
+	    (json_int_t)(cr.params.suppress / 1000000)));
 	hs = alert_hold_stats(cr.hold);
 	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I}",
 	    "alert_msgs", (json_int_t)cr.alert_msgs,
@@ -178,9 +186,13 @@ correlate_counters(void *arg)
 	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I}",
 	    "alerts_too_large", (json_int_t)cr.alerts_too_large,
 	    "silences", (json_int_t)sup.nsilences,
-	    "allowlist", (json_int_t)sup.nallow,
+	    "allowlist", (json_int_t)(sup.nallow + sup.ncallow),
 	    "silenced", (json_int_t)sup.silenced,
 	    "allowlisted", (json_int_t)sup.allowlisted));
+	json_object_set_new(js, "allowlisted_hits",
+	    json_integer((json_int_t)sup.allowlisted_hits));
+	json_object_set_new(js, "replays_truncated",
+	    json_integer((json_int_t)cr.replays_truncated));
 	json_object_update_new(js, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,"
 	    "s:I,s:I,s:I,s:I,s:I,s:I}",
 	    "corr_groups", (json_int_t)cs->groups,
@@ -409,6 +421,18 @@ correlate_hit_one(const struct sigma_rule *rule, void *arg)
 	cr.matches++;
 	if (rule->kind != SIGMA_DETECTION)
 		return;
+	/*
+	 * An allow-listed source raises nothing: its hits feed neither
+	 * the alert of the rule nor any correlation or baseline, so an
+	 * alert grouped by user or host is not raised by it either.
+	 */
+	if (sup.nallow + sup.ncallow > 0) {
+		view_text(v, EV_SRC_IP, val, sizeof(val));
+		if (val[0] != '\0' && allowed(val)) {
+			sup.allowlisted_hits++;
+			return;
+		}
+	}
 	if (cr.ce != NULL)
 		corr_hit(cr.ce, rule, cr.cur_se, v->h.ts, v->h.id,
 		    v->h.received_at);
@@ -516,7 +540,8 @@ suppressed(const char *rule_id, const char *group)
 			return (1);
 		}
 	}
-	if (sup.nallow == 0 || (p = strstr(group, "src_ip=")) == NULL)
+	if (sup.nallow + sup.ncallow == 0 ||
+	    (p = strstr(group, "src_ip=")) == NULL)
 		return (0);
 	p += 7;
 	n = strcspn(p, ",; ");
@@ -524,13 +549,47 @@ suppressed(const char *rule_id, const char *group)
 		return (0);
 	memcpy(addr, p, n);
 	addr[n] = '\0';
-	for (i = 0; i < sup.nallow; i++) {
-		if (cidr_match(&sup.allow[i], addr)) {
-			sup.allowlisted++;
-			return (1);
-		}
+	if (allowed(addr)) {
+		sup.allowlisted++;
+		return (1);
 	}
 	return (0);
+}
+
+/* Is the address in the allow-list (siemd.conf's or the API's)? */
+static int
+allowed(const char *addr)
+{
+	size_t	 i;
+
+	for (i = 0; i < sup.ncallow; i++)
+		if (cidr_match(&sup.callow[i], addr))
+			return (1);
+	for (i = 0; i < sup.nallow; i++)
+		if (cidr_match(&sup.allow[i], addr))
+			return (1);
+	return (0);
+}
+
+/* The allowlist statements, sent once with the configuration. */
+static void
+allow_conf(void)
+{
+	json_t	*a, *v;
+	size_t	 i;
+
+	a = json_object_get(cr.c.conf, "allowlist");
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		return;
+	if ((sup.callow = calloc(json_array_size(a),
+	    sizeof(*sup.callow))) == NULL)
+		fatal("%s: calloc", __func__);
+	json_array_foreach(a, i, v)
+		if (json_is_string(v) && cidr_parse(json_string_value(v),
+		    &sup.callow[sup.ncallow]) == 0)
+			sup.ncallow++;
+		else
+			log_warnx("allowlist entry %zu not understood", i);
 }
 
 static const char *
@@ -626,9 +685,11 @@ send_alert(json_t *js)
 
 	if (js == NULL)
 		fatalx("%s: json", __func__);
+	/* a report without its own total stands for the ids it carries */
 	ids = json_object_get(js, "event_ids");
-	json_object_set_new(js, "events_total",
-	    json_integer(json_is_array(ids) ? json_array_size(ids) : 0));
+	if (json_object_get(js, "events_total") == NULL)
+		json_object_set_new(js, "events_total", json_integer(
+		    json_is_array(ids) ? json_array_size(ids) : 0));
 	alert_hold_put(cr.hold, js, mono_us());
 }
 
@@ -794,6 +855,13 @@ correlate_send(const struct sigma_rule *rule, const char *key,
 	    "last_seen", (json_int_t)last,
 	    "count", (json_int_t)count,
 	    "event_ids", ids);
+	/*
+	 * Every hit a report counts is an event, while the ids it
+	 * carries are bounded (100 a batch, CORR_ALERT_IDS a firing).
+	 */
+	json_object_set_new(js, "events_total", json_integer(
+	    count > (int64_t)json_array_size(ids) ? count :
+	    (int64_t)json_array_size(ids)));
 	free(desc);
 	send_alert(js);
 }
@@ -925,6 +993,8 @@ correlate_dispatch_store(struct imsgev *iev, struct imsg *imsg)
 			if (cr.be != NULL)
 				base_set_quiet(cr.be, 0);
 		}
+		if (done.truncated)
+			cr.replays_truncated++;
 		log_info("replayed %lld events%s", (long long)done.events,
 		    done.truncated ? " (the oldest left out: too many)" : "");
 		break;
@@ -959,6 +1029,10 @@ correlate(struct proc_ctx *ctx)
 	if (child_conf_int(&cr.c, "max_groups_rule", 0) > 0)
 		cr.params.max_groups_rule = child_conf_int(&cr.c,
 		    "max_groups_rule", 0);
+	if (child_conf_int(&cr.c, "suppress", -1) > 0)
+		cr.params.suppress = child_conf_int(&cr.c, "suppress", 0) *
+		    1000000;
+	allow_conf();
 	child_seal(&cr.c, child_conf_str(&cr.c, "chroot", SIEMD_EMPTY));
 	ctx->parent.dispatch = correlate_dispatch_parent;
 	cr.store->dispatch = correlate_dispatch_store;

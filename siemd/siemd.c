@@ -94,7 +94,11 @@ static void		 parent_send_rules(struct siemd_conf *);
 static void		 parent_rule_source(struct imsgev *, const char *);
 static int		 check_rule_file(const char *, const char *, size_t,
 			    void *);
-static void		 check_rules(struct siemd_conf *);
+static size_t		 check_rules(struct siemd_conf *);
+static struct sigma_set	*rules_compile(struct siemd_conf *, int *, int *);
+static char		*rules_invalid_keys(struct sigma_set *);
+static int		 rules_verify(struct siemd_conf *, char *, size_t);
+static void		 rules_free(struct sigma_set *);
 static int		 rules_absent(struct siemd_conf *);
 static void		 parent_reexec(void);
 static void		 secrets_digest(struct siemd_conf *, unsigned char *);
@@ -293,6 +297,8 @@ main(int argc, char *argv[])
 	evtimer_add(&ev_status, &tv);
 
 	tails_start(conf);
+	/* what is invalid at start is logged; it never blocks a start */
+	rules_verify(conf, NULL, 0);
 	parent_send_rules(conf);
 	silence_init(conf);
 
@@ -327,60 +333,196 @@ check_rule_file(const char *path, const char *yaml, size_t len, void *arg)
 }
 
 /*
- * siemd -n compiles the rules the way correlate will: every rule that
- * cannot be used is named with its reason, then one summary line.
+ * The rules compiled the way correlate will compile them, with the
+ * correlations the engine cannot run marked; NULL when there are none
+ * to compile.  Free with rules_free().
  */
-static void
-check_rules(struct siemd_conf *conf)
+static struct sigma_set *
+rules_compile(struct siemd_conf *conf, int *files, int *errors)
 {
 	struct sigma_map	*map;
 	struct sigma_set	*set;
-	struct sigma_rule	*r;
 	struct corr_params	 cp;
 	struct corr_engine	*ce;
-	size_t			 i, n, loaded = 0, skipped = 0, invalid = 0;
-	int			 files, errors;
 	char			 err[SIGMA_REASON_LEN];
 
+	*files = *errors = 0;
 	if (conf->rules == NULL || rules_absent(conf))
-		return;
+		return (NULL);
 	if (conf->mapping_text != NULL)
 		map = sigma_map_load_buf(conf->mapping_text,
 		    strlen(conf->mapping_text), err, sizeof(err));
 	else
 		map = sigma_map_default();
 	if (map == NULL || (set = sigma_set_new(map)) == NULL)
-		errx(1, "cannot set up the rule compiler");
-	files = rules_read(conf->rules, check_rule_file, set, &errors);
+		fatalx("cannot set up the rule compiler");
+	*files = rules_read(conf->rules, check_rule_file, set, errors);
 	if (sigma_set_compile(set) == -1)
-		errx(1, "%s: the rule set does not compile", conf->rules);
-	/* correlations the engine cannot run are marked here, as in correlate */
+		fatalx("%s: the rule set does not compile", conf->rules);
 	corr_params_default(&cp);
 	if ((ce = corr_new(set, map, &cp, NULL, NULL)) == NULL)
-		errx(1, "cannot set up the correlation engine");
+		fatalx("cannot set up the correlation engine");
+	corr_free(ce);
+	/* the set holds the mapping */
+	sigma_map_free(map);
+	return (set);
+}
+
+/* "path#doc\n" of every invalid rule of the set, in set order. */
+static char *
+rules_invalid_keys(struct sigma_set *set)
+{
+	struct sigma_rule	*r;
+	char			*keys = NULL, *k;
+	size_t			 i, n;
+
+	if (set == NULL && (keys = strdup("")) == NULL)
+		fatal("%s: strdup", __func__);
+	if (set == NULL)
+		return (keys);
 	n = sigma_set_count(set);
 	for (i = 0; i < n; i++) {
 		r = sigma_set_rule(set, i);
-		switch (r->state) {
-		case SIGMA_LOADED:
+		if (r->state == SIGMA_LOADED || r->state == SIGMA_SKIPPED)
+			continue;
+		if (asprintf(&k, "%s%s#%d\n", keys ? keys : "", r->path,
+		    r->doc) == -1)
+			fatal("%s: asprintf", __func__);
+		free(keys);
+		keys = k;
+	}
+	if (keys == NULL && (keys = strdup("")) == NULL)
+		fatal("%s: strdup", __func__);
+	return (keys);
+}
+
+/*
+ * A reload must not make detection worse by mistake: when the new set
+ * has invalid rules the running one had not (a rule edited into a
+ * syntax error, a new file that does not compile), the running rules
+ * stay and the reasons are reported.  Rules invalid before as well do
+ * not block a reload.  Returns how many rules are newly invalid.
+ */
+static int
+rules_verify(struct siemd_conf *conf, char *errbuf, size_t errlen)
+{
+	struct sigma_set	*set;
+	struct sigma_rule	*r;
+	char			 key[PATH_MAX + 16];
+	const char		*p;
+	size_t			 i, n, off = 0, klen;
+	int			 files, errors, bad = 0, known;
+
+	sigma_set_jit(0);
+	set = rules_compile(conf, &files, &errors);
+	sigma_set_jit(1);
+	n = set != NULL ? sigma_set_count(set) : 0;
+	if (errbuf != NULL)
+		off = snprintf(errbuf, errlen, "rules not reloaded, the "
+		    "running ones stay:");
+	for (i = 0; i < n; i++) {
+		r = sigma_set_rule(set, i);
+		if (r->state == SIGMA_LOADED || r->state == SIGMA_SKIPPED)
+			continue;
+		klen = snprintf(key, sizeof(key), "%s#%d\n", r->path, r->doc);
+		known = 0;
+		for (p = env.rules_invalid; p != NULL && *p != '\0' && !known;
+		    p = strchr(p, '\n') + 1)
+			known = strncmp(p, key, klen) == 0;
+		if (known)
+			continue;
+		log_warnx("%s: invalid: %s", r->path, r->reason);
+		if (errbuf != NULL && off < errlen)
+			off += snprintf(errbuf + off, errlen - off, "%s %s: %s",
+			    bad ? ";" : "", r->path, r->reason);
+		bad++;
+	}
+	/* at start (no errbuf) every invalid rule is logged, none refused */
+	if (bad == 0 || errbuf == NULL) {
+		free(env.rules_invalid);
+		env.rules_invalid = rules_invalid_keys(set);
+		bad = 0;
+	} else
+		log_warnx("%d rules newly invalid: rules not reloaded", bad);
+	rules_free(set);
+	return (bad);
+}
+
+static void
+rules_free(struct sigma_set *set)
+{
+	if (set != NULL)
+		sigma_set_free(set);
+}
+
+/* One line per reason, most frequent first: why rules were not used. */
+struct reason_count {
+	const char	*what;		/* "skipped" or "invalid" */
+	const char	*reason;
+	size_t		 n;
+};
+
+static int
+reason_cmp(const void *a, const void *b)
+{
+	const struct reason_count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return (x->n < y->n ? 1 : -1);
+	return (strcmp(x->reason, y->reason));
+}
+
+/*
+ * siemd -n compiles the rules the way correlate will: every rule that
+ * cannot be used is named with its reason, then one summary line and
+ * the reasons counted.  Returns the number of invalid rules.
+ */
+static size_t
+check_rules(struct siemd_conf *conf)
+{
+	struct sigma_set	*set;
+	struct sigma_rule	*r;
+	struct reason_count	*rc = NULL;
+	size_t			 i, j, n, nrc = 0, loaded = 0, skipped = 0,
+				 invalid = 0;
+	int			 files, errors;
+
+	if ((set = rules_compile(conf, &files, &errors)) == NULL)
+		return (0);
+	n = sigma_set_count(set);
+	if ((rc = calloc(n + 1, sizeof(*rc))) == NULL)
+		err(1, "calloc");
+	for (i = 0; i < n; i++) {
+		r = sigma_set_rule(set, i);
+		if (r->state == SIGMA_LOADED) {
 			loaded++;
-			break;
-		case SIGMA_SKIPPED:
-			skipped++;
-			printf("%s: skipped: %s\n", r->path, r->reason);
-			break;
-		default:
-			invalid++;
-			printf("%s: invalid: %s\n", r->path, r->reason);
-			break;
+			continue;
 		}
+		if (r->state == SIGMA_SKIPPED)
+			skipped++;
+		else
+			invalid++;
+		printf("%s: %s: %s\n", r->path, r->state == SIGMA_SKIPPED ?
+		    "skipped" : "invalid", r->reason);
+		for (j = 0; j < nrc; j++)
+			if (strcmp(rc[j].reason, r->reason) == 0)
+				break;
+		if (j == nrc) {
+			rc[nrc].what = r->state == SIGMA_SKIPPED ? "skipped" :
+			    "invalid";
+			rc[nrc++].reason = r->reason;
+		}
+		rc[j].n++;
 	}
 	printf("rules: %zu loaded, %zu skipped, %zu invalid, from %d files"
 	    "%s\n", loaded, skipped, invalid, files,
 	    errors ? " (some could not be read)" : "");
-	corr_free(ce);
-	sigma_set_free(set);
-	sigma_map_free(map);
+	qsort(rc, nrc, sizeof(*rc), reason_cmp);
+	for (j = 0; j < nrc; j++)
+		printf("  %zu %s: %s\n", rc[j].n, rc[j].what, rc[j].reason);
+	free(rc);
+	rules_free(set);
+	return (invalid);
 }
 
 /* Re-executed as a child: run the role's entry function. */
@@ -796,7 +938,7 @@ parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 		free(text);
 		break;
 	case IMSG_ADMIN_RELOAD: {
-		char	 msg[256];
+		char	 msg[2048];
 		json_t	*js;
 		int	 rv;
 
@@ -930,6 +1072,11 @@ parent_reload(char *errbuf, size_t errlen)
 		return (RELOAD_FAILED);
 	}
 	if (same_processes(env.conf, nconf)) {
+		if (rules_verify(nconf, errbuf, errlen) > 0) {
+			conf_free(nconf);
+			sd_notify("READY=1");
+			return (RELOAD_FAILED);
+		}
 		free(env.conf->rules);
 		env.conf->rules = nconf->rules;
 		nconf->rules = NULL;

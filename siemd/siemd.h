@@ -484,6 +484,8 @@ struct siemd_env {
 	time_t			 started;
 	unsigned char		 secrets_digest[32];	/* of the values sent */
 	char			*rules_status;	/* correlate's last report */
+	char			*rules_invalid;	/* "path#doc\n" of the running
+						   set's invalid rules */
 };
 extern struct siemd_env	 env;
 
@@ -491,7 +493,8 @@ extern struct siemd_env	 env;
 const char *imsg_type_name(uint32_t);
 extern const struct proc_role siemd_roles[PROC_MAX];
 int	 parent_reload(char *, size_t);
-#define RELOAD_FAILED	-1	/* the file is invalid; nothing changed */
+#define RELOAD_FAILED	-1	/* the file or a rule is invalid; nothing
+				   changed */
 #define RELOAD_RULES	1	/* only the rules changed; swapped live */
 #define RELOAD_RESTART	2	/* processes start afresh */
 

@@ -295,6 +295,26 @@ corr_new(struct sigma_set *set, const struct sigma_map *map,
 			    "group-by fields%s%s", "", "");
 			continue;
 		}
+		/*
+		 * A group keeps max_entries hits: a count it would need
+		 * more of could never be reached, so say so rather than
+		 * never match.
+		 */
+		if ((co->type == SIGMA_CORR_EVENT_COUNT ||
+		    co->type == SIGMA_CORR_VALUE_COUNT) &&
+		    (((co->cmp & SIGMA_CMP_GTE) &&
+		    co->gte > (double)ce->p.max_entries) ||
+		    ((co->cmp & SIGMA_CMP_GT) &&
+		    co->gt >= (double)ce->p.max_entries) ||
+		    ((co->cmp & SIGMA_CMP_EQ) &&
+		    co->eq > (double)ce->p.max_entries))) {
+			char	 lim[32];
+
+			snprintf(lim, sizeof(lim), "%zu", ce->p.max_entries);
+			skip(cr, "condition needs more than %s hits in a "
+			    "window; a group keeps %s", lim, lim);
+			continue;
+		}
 		if ((cr->group = calloc(co->nrules * co->ngroup_by + 1,
 		    sizeof(*cr->group))) == NULL ||
 		    (cr->field = calloc(co->nrules + 1,

@@ -81,11 +81,13 @@ enum triage_stmt {
 	TS_SILENCE_ADD,
 	TS_SILENCE_GET,
 	TS_SILENCE_DEL,
+	TS_SILENCE_SET,
 	TS_ALLOW_COUNT,
 	TS_ALLOW_FIND,
 	TS_ALLOW_ADD,
 	TS_ALLOW_GET,
 	TS_ALLOW_DEL,
+	TS_ALLOW_SET,
 	TS_MAX
 };
 
@@ -115,6 +117,9 @@ static const char *triage_sql[TS_MAX] = {
 	[TS_SILENCE_GET] =
 	    "SELECT " SILENCE_COLUMNS " FROM silences WHERE id = ?1",
 	[TS_SILENCE_DEL] = "DELETE FROM silences WHERE id = ?1",
+	[TS_SILENCE_SET] =
+	    "UPDATE silences SET rule_id = ?2, group_key = ?3, reason = ?4,"
+	    " expires_at = ?5 WHERE id = ?1",
 	[TS_ALLOW_COUNT] = "SELECT count(*) FROM allowlist",
 	[TS_ALLOW_FIND] = "SELECT id FROM allowlist WHERE cidr = ?1",
 	[TS_ALLOW_ADD] =
@@ -123,6 +128,8 @@ static const char *triage_sql[TS_MAX] = {
 	[TS_ALLOW_GET] =
 	    "SELECT " ALLOW_COLUMNS " FROM allowlist WHERE id = ?1",
 	[TS_ALLOW_DEL] = "DELETE FROM allowlist WHERE id = ?1",
+	[TS_ALLOW_SET] =
+	    "UPDATE allowlist SET cidr = ?2, comment = ?3 WHERE id = ?1",
 };
 
 static const char *statuses[] = {
@@ -176,6 +183,12 @@ static int	 op_silence(struct tctx *, json_t *);
 static int	 op_unsilence(struct tctx *, json_t *);
 static int	 op_allow(struct tctx *, json_t *);
 static int	 op_unallow(struct tctx *, json_t *);
+static int	 op_silence_edit(struct tctx *, json_t *);
+static int	 op_allow_edit(struct tctx *, json_t *);
+static int	 silence_check(struct tctx *, json_t *, json_t *, json_t *,
+		    json_t *);
+static int	 allow_check(struct tctx *, json_t *, json_t *, char *, size_t,
+		    int64_t);
 
 /* helpers ---------------------------------------------------------- */
 
@@ -957,23 +970,13 @@ op_silence(struct tctx *t, json_t *req)
 	group = json_object_get(req, "group_key");
 	reason = json_object_get(req, "reason");
 	exp = json_object_get(req, "expires_at");
-	if (rule != NULL && !json_is_null(rule) &&
-	    !text_ok(rule, TRIAGE_MAX_KEY))
-		return (fail(t, 400, "rule_id: a rule id of 1 to 1024 bytes, "
-		    "or absent for every rule"));
-	if (group != NULL && !json_is_null(group) &&
-	    !text_ok(group, TRIAGE_MAX_KEY))
-		return (fail(t, 400, "group_key: text of 1 to 1024 bytes, or "
-		    "absent for every group"));
 	if (!text_ok(reason, TRIAGE_MAX_REASON))
 		return (fail(t, 400, "reason: required, text of 1 to 1024 "
 		    "bytes"));
 	if (!json_is_integer(exp))
 		return (fail(t, 400, "expires_at: required, an ISO 8601 time"));
-	if (json_integer_value(exp) <= t->now)
-		return (fail(t, 400, "expires_at: must be in the future"));
-	if (json_integer_value(exp) - t->now > TRIAGE_MAX_SILENCE)
-		return (fail(t, 400, "expires_at: at most a year ahead"));
+	if ((n = silence_check(t, rule, group, reason, exp)) != 0)
+		return ((int)n);
 	if (count_of(t, TS_SILENCE_COUNT, &n) == -1)
 		return (503);
 	if (n >= TRIAGE_MAX_ENTRIES)
@@ -1000,6 +1003,100 @@ op_silence(struct tctx *t, json_t *req)
 	sqlite3_reset(s);
 	json_object_set_new(t->reply, "notify", json_string("silences"));
 	return (201);
+}
+
+/*
+ * The fields of a silence that are given (NULL: not given); 0, or
+ * the status of the problem.
+ */
+static int
+silence_check(struct tctx *t, json_t *rule, json_t *group, json_t *reason,
+    json_t *exp)
+{
+	if (rule != NULL && !json_is_null(rule) &&
+	    !text_ok(rule, TRIAGE_MAX_KEY))
+		return (fail(t, 400, "rule_id: a rule id of 1 to 1024 bytes, "
+		    "or absent for every rule"));
+	if (group != NULL && !json_is_null(group) &&
+	    !text_ok(group, TRIAGE_MAX_KEY))
+		return (fail(t, 400, "group_key: text of 1 to 1024 bytes, or "
+		    "absent for every group"));
+	if (reason != NULL && !text_ok(reason, TRIAGE_MAX_REASON))
+		return (fail(t, 400, "reason: text of 1 to 1024 bytes"));
+	if (exp == NULL)
+		return (0);
+	if (!json_is_integer(exp))
+		return (fail(t, 400, "expires_at: an ISO 8601 time"));
+	if (json_integer_value(exp) <= t->now)
+		return (fail(t, 400, "expires_at: must be in the future"));
+	if (json_integer_value(exp) - t->now > TRIAGE_MAX_SILENCE)
+		return (fail(t, 400, "expires_at: at most a year ahead"));
+	return (0);
+}
+
+/* A text column, or what the request sets it to (null clears it). */
+static void
+bind_new(sqlite3_stmt *s, int i, json_t *v, sqlite3_stmt *old, int col)
+{
+	if (v == NULL && sqlite3_column_type(old, col) != SQLITE_NULL)
+		sqlite3_bind_text(s, i, (const char *)sqlite3_column_text(old,
+		    col), -1, SQLITE_TRANSIENT);
+	else
+		bind_opt(s, i, json_string_value(v));
+}
+
+/* PATCH of a silence: the fields given change, the others stay. */
+static int
+op_silence_edit(struct tctx *t, json_t *req)
+{
+	static const char *const keys[] = { "id", "rule_id", "group_key",
+	    "reason", "expires_at", NULL };
+	json_t		*rule, *group, *reason, *exp;
+	sqlite3_stmt	*old, *s;
+	int64_t		 id;
+	int		 rv;
+
+	if (id_of(json_object_get(req, "id"), &id) == -1)
+		return (fail(t, 404, "no such silence"));
+	if (keys_only(req, keys) == -1)
+		return (fail(t, 400, "the body may hold rule_id, group_key, "
+		    "reason and expires_at only"));
+	rule = json_object_get(req, "rule_id");
+	group = json_object_get(req, "group_key");
+	reason = json_object_get(req, "reason");
+	exp = json_object_get(req, "expires_at");
+	if ((rv = silence_check(t, rule, group, reason, exp)) != 0)
+		return (rv);
+	if ((old = ts(t, TS_SILENCE_GET)) == NULL)
+		return (503);
+	sqlite3_bind_int64(old, 1, id);
+	if ((rv = ts_step(t, TS_SILENCE_GET)) == -1)
+		return (503);
+	if (rv != SQLITE_ROW) {
+		sqlite3_reset(old);
+		return (fail(t, 404, "no such silence"));
+	}
+	if ((s = ts(t, TS_SILENCE_SET)) == NULL) {
+		sqlite3_reset(old);
+		return (503);
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_new(s, 2, rule, old, 1);
+	bind_new(s, 3, group, old, 2);
+	bind_new(s, 4, reason, old, 3);
+	sqlite3_bind_int64(s, 5, exp != NULL ? json_integer_value(exp) :
+	    sqlite3_column_int64(old, 6));
+	sqlite3_reset(old);
+	if (ts_step(t, TS_SILENCE_SET) == -1)
+		return (503);
+	sqlite3_bind_int64(old, 1, id);
+	if (ts_step(t, TS_SILENCE_GET) != SQLITE_ROW)
+		return (503);
+	json_object_set_new(t->reply, "silence", triage_silence_json(old,
+	    t->now));
+	sqlite3_reset(old);
+	json_object_set_new(t->reply, "notify", json_string("silences"));
+	return (200);
 }
 
 /* DELETE of an entry by id: 204, or 404 with detail. */
@@ -1038,7 +1135,6 @@ op_allow(struct tctx *t, json_t *req)
 	static const char *const keys[] = { "cidr", "comment", NULL };
 	json_t		*cidr, *comment;
 	sqlite3_stmt	*s;
-	const char	*err;
 	char		 canon[INET6_ADDRSTRLEN + 8];
 	int64_t		 n, id;
 	int		 rv;
@@ -1050,20 +1146,9 @@ op_allow(struct tctx *t, json_t *req)
 	comment = json_object_get(req, "comment");
 	if (!json_is_string(cidr))
 		return (fail(t, 400, "cidr: required, an address or network"));
-	if (triage_cidr_canon(json_string_value(cidr), canon, sizeof(canon),
-	    &err) == -1)
-		return (fail(t, 400, err));
-	if (comment != NULL && !json_is_null(comment) &&
-	    !text_ok(comment, TRIAGE_MAX_COMMENT))
-		return (fail(t, 400, "comment: text of 1 to 1024 bytes"));
-	if ((s = ts(t, TS_ALLOW_FIND)) == NULL)
-		return (503);
-	sqlite3_bind_text(s, 1, canon, -1, SQLITE_TRANSIENT);
-	if ((rv = ts_step(t, TS_ALLOW_FIND)) == -1)
-		return (503);
-	sqlite3_reset(s);
-	if (rv == SQLITE_ROW)
-		return (fail(t, 409, "cidr: already in the allow-list"));
+	if ((rv = allow_check(t, cidr, comment, canon, sizeof(canon), 0)) !=
+	    0)
+		return (rv);
 	if (count_of(t, TS_ALLOW_COUNT, &n) == -1)
 		return (503);
 	if (n >= TRIAGE_MAX_ENTRIES)
@@ -1087,6 +1172,94 @@ op_allow(struct tctx *t, json_t *req)
 	sqlite3_reset(s);
 	json_object_set_new(t->reply, "notify", json_string("allowlist"));
 	return (201);
+}
+
+/*
+ * The cidr (canonical form into canon) and comment of an entry, when
+ * given; a cidr already listed under another id than self is refused.
+ */
+static int
+allow_check(struct tctx *t, json_t *cidr, json_t *comment, char *canon,
+    size_t len, int64_t self)
+{
+	sqlite3_stmt	*s;
+	const char	*err;
+	int		 rv;
+
+	if (comment != NULL && !json_is_null(comment) &&
+	    !text_ok(comment, TRIAGE_MAX_COMMENT))
+		return (fail(t, 400, "comment: text of 1 to 1024 bytes"));
+	if (cidr == NULL)
+		return (0);
+	if (!json_is_string(cidr))
+		return (fail(t, 400, "cidr: an address or network"));
+	if (triage_cidr_canon(json_string_value(cidr), canon, len, &err) ==
+	    -1)
+		return (fail(t, 400, err));
+	if ((s = ts(t, TS_ALLOW_FIND)) == NULL)
+		return (503);
+	sqlite3_bind_text(s, 1, canon, -1, SQLITE_TRANSIENT);
+	if ((rv = ts_step(t, TS_ALLOW_FIND)) == -1)
+		return (503);
+	if (rv == SQLITE_ROW && sqlite3_column_int64(s, 0) != self) {
+		sqlite3_reset(s);
+		return (fail(t, 409, "cidr: already in the allow-list"));
+	}
+	sqlite3_reset(s);
+	return (0);
+}
+
+/* PATCH of an allow-list entry: its cidr or comment. */
+static int
+op_allow_edit(struct tctx *t, json_t *req)
+{
+	static const char *const keys[] = { "id", "cidr", "comment", NULL };
+	json_t		*cidr, *comment;
+	sqlite3_stmt	*old, *s;
+	char		 canon[INET6_ADDRSTRLEN + 8];
+	int64_t		 id;
+	int		 rv;
+
+	if (id_of(json_object_get(req, "id"), &id) == -1)
+		return (fail(t, 404, "no such allow-list entry"));
+	if (keys_only(req, keys) == -1)
+		return (fail(t, 400, "the body may hold cidr and comment "
+		    "only"));
+	cidr = json_object_get(req, "cidr");
+	comment = json_object_get(req, "comment");
+	if ((rv = allow_check(t, cidr, comment, canon, sizeof(canon), id)) !=
+	    0)
+		return (rv);
+	if ((old = ts(t, TS_ALLOW_GET)) == NULL)
+		return (503);
+	sqlite3_bind_int64(old, 1, id);
+	if ((rv = ts_step(t, TS_ALLOW_GET)) == -1)
+		return (503);
+	if (rv != SQLITE_ROW) {
+		sqlite3_reset(old);
+		return (fail(t, 404, "no such allow-list entry"));
+	}
+	if ((s = ts(t, TS_ALLOW_SET)) == NULL) {
+		sqlite3_reset(old);
+		return (503);
+	}
+	sqlite3_bind_int64(s, 1, id);
+	if (cidr != NULL)
+		sqlite3_bind_text(s, 2, canon, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_text(s, 2, (const char *)sqlite3_column_text(old,
+		    1), -1, SQLITE_TRANSIENT);
+	bind_new(s, 3, comment, old, 2);
+	sqlite3_reset(old);
+	if (ts_step(t, TS_ALLOW_SET) == -1)
+		return (503);
+	sqlite3_bind_int64(old, 1, id);
+	if (ts_step(t, TS_ALLOW_GET) != SQLITE_ROW)
+		return (503);
+	json_object_set_new(t->reply, "entry", triage_allow_json(old));
+	sqlite3_reset(old);
+	json_object_set_new(t->reply, "notify", json_string("allowlist"));
+	return (200);
 }
 
 static int
@@ -1117,6 +1290,8 @@ triage_apply(sqlite3 *db, const char *text, int64_t now, char **reply)
 		{ "unsilence",	op_unsilence },
 		{ "allow",	op_allow },
 		{ "unallow",	op_unallow },
+		{ "silence_edit", op_silence_edit },
+		{ "allow_edit",	op_allow_edit },
 	};
 	struct tctx	 t;
 	json_t		*req;

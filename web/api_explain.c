@@ -701,8 +701,10 @@ api_rules_backtest(struct request *req)
 	static const char *const allowed[] = { "rule", "from", "to",
 	    "limit", "max_events", NULL };
 	struct backtest	*x;
+	struct sigma_rule *r;
 	json_t		*body;
 	int64_t		 now = api_now();
+	size_t		 i;
 
 	if ((body = body_object(req, allowed)) == NULL)
 		return;
@@ -729,6 +731,17 @@ api_rules_backtest(struct request *req)
 	if ((x->set = rule_compile(req->conn, json_string_value(
 	    json_object_get(body, "rule")), &x->rule)) == NULL)
 		goto fail;
+	/*
+	 * A correlation needs events oldest first through the engine;
+	 * answering with its base rule's hits would be wrong, so say so.
+	 */
+	for (i = 0; (r = sigma_set_rule(x->set, i)) != NULL; i++)
+		if (r->kind == SIGMA_CORRELATION) {
+			http_problem(req->conn, 422, "rule: a backtest does "
+			    "not run correlation rules; send the detection "
+			    "rules alone to see their hits");
+			goto fail;
+		}
 	/* events come newest first here: no buckets, no first sightings */
 	if (x->rule->ext != NULL) {
 		http_problem(req->conn, 422, "rule: a backtest does not run "

@@ -71,6 +71,18 @@ echo "  storm: $((u1 - u0)) alert updates in $((t1 - t0)) s for 40 bursts"
 check "storm-updates-held" [ $((u1 - u0)) -ge 1 -a $((u1 - u0)) -le $((t1 - t0 + 2)) ]
 check "storm-ids-bounded" [ "$(sql "SELECT json_array_length(event_ids) = 80 AND events_total = 80 FROM alerts WHERE group_key = 'src_ip=198.51.100.77'")" = 1 ]
 check "storm-merged-counted" eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*alerts_merged=[1-9]"'
+# 150 hits in one write, so in one batch: the alert keeps 100 ids and
+# says it stands for 150 events
+i=0
+: >"$D/burst"
+while [ $i -lt 150 ]; do
+	echo "198.51.100.78 - - [$now] \"GET /b?id=$i%20union%20select%201 HTTP/1.1\" 500 0 \"-\" \"curl/8\"" >>"$D/burst"
+	i=$((i + 1))
+done
+cat "$D/burst" >>"$A"
+check "burst-every-hit-counted" wait_sql "SELECT count FROM alerts WHERE title LIKE 'SQL injection%' AND group_key = 'src_ip=198.51.100.78'" 150
+check "burst-events-total" [ "$(sql "SELECT events_total FROM alerts WHERE group_key = 'src_ip=198.51.100.78'")" = 150 ]
+check "burst-ids-bounded" [ "$(sql "SELECT json_array_length(event_ids) FROM alerts WHERE group_key = 'src_ip=198.51.100.78'")" = 100 ]
 # a new rule is taken up live: correlate swaps the set, nothing restarts
 kids=$(children "$PID" | sort | tr '\n' ' ')
 loaded=$("$SIEMCTL" -s "$SOCK" show status | sed -n 's/^correlate .*rules_loaded=\([0-9]*\).*/\1/p')
@@ -99,6 +111,27 @@ check "reload-rule-count" eventually 50 eval '[ "$("$SIEMCTL" -s "$SOCK" show st
 check "reload-same-children" [ "$(children "$PID" | sort | tr '\n' ' ')" = "$kids" ]
 echo "203.0.113.50 - - [$now] \"GET /admin/login HTTP/1.1\" 200 0 \"-\" \"Mozilla/5.0\"" >>"$A"
 check "new-rule-fires" wait_sql "SELECT count(*) FROM alerts WHERE title = 'Probe of the admin area' AND group_key = 'src_ip=203.0.113.50'" 1
+# a rule edited into an error: every reload is refused with the reason,
+# the running rules stay
+rules_loaded() { "$SIEMCTL" -s "$SOCK" show status | sed -n 's/^correlate .*rules_loaded=\([0-9]*\).*/\1/p'; }
+loaded2=$(rules_loaded)
+printf 'title: Broken probe\nlogsource:\n    category: webserver\ndetection:\n    sel:\n        cs-uri-stem|nosuchmodifier: /x\n    condition: sel\n' >"$D/rules/broken_probe.yml"
+"$SIEMCTL" -s "$SOCK" reload >"$D/reload.out" 2>&1
+check "reload-broken-exit-1" [ $? = 1 ]
+check "reload-broken-named" grep -q "broken_probe.yml: .*nosuchmodifier" "$D/reload.out"
+check "reload-broken-logged" grep -q "broken_probe.yml: invalid: .*nosuchmodifier" "$D/log"
+code=$(curl -sk -o "$D/reload2.json" -w '%{http_code}' -X POST \
+    -H "Authorization: Bearer $TOKEN" "https://127.0.0.1:$P_API/api/v1/admin/reload")
+check "api-reload-broken-422" [ "$code" = 422 ]
+check "api-reload-broken-named" jq -e '.detail | test("broken_probe.yml")' "$D/reload2.json"
+kill -HUP "$PID"
+sleep 1
+check "reload-broken-running-kept" [ "$(rules_loaded)" = "$loaded2" ]
+echo "203.0.113.51 - - [$now] \"GET /admin/x HTTP/1.1\" 200 0 \"-\" \"Mozilla/5.0\"" >>"$A"
+check "reload-broken-old-rules-run" wait_sql "SELECT count(*) FROM alerts WHERE title = 'Probe of the admin area' AND group_key = 'src_ip=203.0.113.51'" 1
+# mended, it goes through
+rm "$D/rules/broken_probe.yml"
+check "reload-mended" eval '"$SIEMCTL" -s "$SOCK" reload | grep -q "rules reloaded"'
 
 # the rule pages: every rule with its state and counters
 rules_ok() {
@@ -131,7 +164,7 @@ EOT
 check "unsuppressed-still-fires" wait_sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=198.51.100.98'" 1
 check "allowlisted-no-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=192.0.2.44'")" = 0 ]
 check "silenced-no-scanner-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=198.51.100.99' AND title LIKE 'Web vulnerability scanner%'")" = 0 ]
-check "suppression-counted" eventually 30 eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*allowlisted=[1-9]"'
+check "suppression-counted" eventually 30 eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*allowlisted_hits=[1-9]"'
 stop
 check "stop-status-0" [ "$STATUS" = 0 ]
 finish

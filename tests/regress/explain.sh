@@ -109,6 +109,10 @@ check backtest-broken-422 ok btbroken 422 '.status == 422'
 jq -Rs '{rule: ., from: "-1h"}' "$TOP/etc/rules/linux/ssh_login_new_source.yml" >"$D/b10"
 run btsiemd "$ANA" /rules/backtest "$D/b10"
 check backtest-siemd-section-422 ok btsiemd 422 '.detail | test("siemd: baseline or new-value")'
+# nor is a correlation: its base rule's hits are not its alerts
+jq -Rs '{rule: ., from: "-1h"}' "$TOP/etc/rules/linux/sshd_brute_force.yml" >"$D/b11"
+run btcorr "$ANA" /rules/backtest "$D/b11"
+check backtest-correlation-422 ok btcorr 422 '.detail | test("correlation")'
 run btviewer "$VIC" /rules/backtest "$D/b7"
 check backtest-viewer-403 [ "$(cat "$D/btviewer.code")" = 403 ]
 run btnoauth "" /rules/backtest "$D/b7"

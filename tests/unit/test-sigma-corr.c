@@ -586,6 +586,18 @@ test_values(void)
 	CHECK_INT(count_alerts("C value_count", "user_id=judy", &sum), 1);
 	TEST_END();
 
+	/* more hits than a group keeps: skipped with the reason */
+	TEST_BEGIN("count-beyond-kept-hits-skipped");
+	texts[1] = corr_text(buf, sizeof(buf), "event_count",
+	    "        gte: 5000\n");
+	CHECK(!setup(NULL, texts, NULL));
+	CHECK_INT(sigma_set_rule(set, 1)->state, SIGMA_SKIPPED);
+	CHECK(strstr(sigma_set_rule(set, 1)->reason, "1024") != NULL);
+	texts[1] = corr_text(buf, sizeof(buf), "value_count",
+	    "        field: amount\n        gte: 1024\n");
+	CHECK(setup(NULL, texts, NULL));
+	TEST_END();
+
 	TEST_BEGIN("event-count-eq-neq-combined");
 	texts[1] = corr_text(buf, sizeof(buf), "event_count",
 	    "        gte: 2\n        neq: 3\n        lt: 5\n");
