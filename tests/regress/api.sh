@@ -2,8 +2,9 @@
 # The read side of the API and HTTP ingest against a real daemon: a
 # login, events sent over POST /ingest and syslog, then every search
 # filter, cursors (also while events keep arriving), single events,
-# exports, inventories, statistics, facets, status and readiness,
-# errors as problem details, and live streams with resumption.
+# page sizes, exports, inventories, statistics, facets, status and
+# readiness, errors as problem details, and live streams with
+# resumption, keepalives, and the gap that ends a slow reader's stream.
 T=api
 . tests/regress/lib.sh
 require_root
@@ -44,9 +45,15 @@ problem() {
 	    grep -qi '^content-type: application/problem+json' "$D/$1.h" &&
 	    jqb "$1" ".status == $2 and (.detail | type) == \"string\""
 }
-# count PATH: how many events /events returns (limit 1000)
+# count PATH: how many events /events returns, or "HTTP <status>" when
+# it is not a 200, so that a refused filter never passes as 0 events
 count() {
-	$C -H "$AUTH" "$U$1" | jq '.data | length'
+	_st=$($C -o "$D/count.b" -w '%{http_code}' -H "$AUTH" "$U$1")
+	if [ "$_st" = 200 ]; then
+		jq '.data | length' "$D/count.b"
+	else
+		echo "HTTP $_st"
+	fi
 }
 # ingest BODY-FILE: POST it with the ingest key; answer in $D/ingest.b
 ingest() {
@@ -170,7 +177,7 @@ check event-shape jqb event-data '.data[0] | has("received_at") and
 # --- cursors
 get p1 "/events?app=apitest&limit=3"
 CUR=$(jq -r '.next_cursor // empty' "$D/p1.b")
-check cursor-first [ -n "$CUR" ] && jqb p1 '.data | length == 3'
+check cursor-first eval '[ -n "$CUR" ] && jqb p1 ".data | length == 3"'
 get p2 "/events?app=apitest&limit=3&cursor=$CUR"
 check cursor-next jqb p2 '(.data | length) == 1 and .next_cursor == null'
 check cursor-order [ "$(jq '.data[-1].id' "$D/p1.b")" -gt \
@@ -227,8 +234,8 @@ $C -H "$AUTH" -o "$D/export.jsonl" "$U/events/export?app=pagetest"
 check export-jsonl [ "$(jq -c 'select(.app == "pagetest") | .id' \
     "$D/export.jsonl" | sort -u | wc -l)" = "$WANT" ]
 $C -H "$AUTH" -o "$D/export.csv" "$U/events/export?format=csv&app=apitest"
-check export-csv [ "$(head -n 1 "$D/export.csv" | cut -d, -f1-3)" = \
-    "id,ts,received_at" ] && [ "$(wc -l <"$D/export.csv")" = 5 ]
+check export-csv eval '[ "$(head -n 1 "$D/export.csv" | cut -d, -f1-3)" = \
+    "id,ts,received_at" ] && [ "$(wc -l <"$D/export.csv")" = 5 ]'
 $C -H "$AUTH" -o "$D/export.ecs" \
     "$U/events/export?format=ecs&app=apitest&http_status=503"
 check export-ecs jqf 'has("@timestamp") and
@@ -241,12 +248,34 @@ check bulk-ingest jqf '.accepted == 4500 and .stored == 4500' \
     "$D/ingest.b"
 curl -sk --max-time 60 --limit-rate 2M -H "$AUTH" -o "$D/bulk.out" \
     "$U/events/export?app=bulk"
-check export-pages [ "$(jq -r '.id' "$D/bulk.out" | sort -u | wc -l)" = \
-    4500 ] && [ "$(wc -l <"$D/bulk.out")" = 4500 ]
+check export-pages eval '[ "$(jq -r .id "$D/bulk.out" | sort -u |
+    wc -l)" = 4500 ] && [ "$(wc -l <"$D/bulk.out")" = 4500 ]'
 $C -H "$AUTH" -o "$D/bulk.csv" "$U/events/export?app=bulk&format=csv"
 check export-csv-pages [ "$(wc -l <"$D/bulk.csv")" = 4501 ]
 get export-bad "/events/export?format=xml"
 check export-format problem export-bad 400
+
+# --- page size: 200 by default, larger than 1000 taken as 1000, and
+# anything but a positive whole number a 400
+get lim-default "/events?app=bulk"
+check limit-default eval '[ "$code" = 200 ] && jqb lim-default \
+    "(.data | length) == 200 and (.next_cursor | type) == \"string\""'
+get lim-max "/events?app=bulk&limit=1000"
+check limit-1000 eval '[ "$code" = 200 ] &&
+    jqb lim-max "(.data | length) == 1000"'
+get lim-over "/events?app=bulk&limit=1001"
+check limit-clamped eval '[ "$code" = 200 ] && jqb lim-over \
+    "(.data | length) == 1000 and (.next_cursor | type) == \"string\""'
+get lim-huge "/events?app=bulk&limit=1000000"
+check limit-clamped-huge eval '[ "$code" = 200 ] &&
+    jqb lim-huge "(.data | length) == 1000"'
+get lim-one "/events?app=bulk&limit=1"
+check limit-one jqb lim-one '(.data | length) == 1'
+for v in 0:zero -1:negative 1.5:fraction 10x:trailing +-5:sign; do
+	get lim "/events?app=bulk&limit=${v%%:*}"
+	check "limit-${v#*:}-400" problem lim 400
+done
+check count-refused [ "$(count '/events?limit=0')" = "HTTP 400" ]
 
 # --- inventories
 get apps /apps
@@ -314,14 +343,52 @@ logger -n 127.0.0.1 -P "$P_SYSLOG" -d -t apilive "live line three"
 wait_sql "SELECT count(*) FROM events WHERE app = 'apilive'" 3 >/dev/null
 $C -N --max-time 2 -H "$AUTH" -H "Last-Event-ID: $LIVE1" \
     -o "$D/sse2.out" "$U/stream/events?app=apilive"
-check sse-resume [ "$(grep -c '^data: ' "$D/sse2.out")" = 2 ] &&
-    grep -q 'live line two' "$D/sse2.out" &&
-    ! grep -q 'live line one' "$D/sse2.out"
+check sse-resume eval '[ "$(grep -c "^data: " "$D/sse2.out")" = 2 ] &&
+    grep -q "live line two" "$D/sse2.out" &&
+    ! grep -q "live line one" "$D/sse2.out"'
 $C -N --max-time 2 -o "$D/sse3.out" \
     "$U/stream/events?app=apilive&since_id=0&access_token=$TOKEN"
 check sse-access-token [ "$(grep -c '^data: ' "$D/sse3.out")" = 3 ]
 code=$($C -o /dev/null -w '%{http_code}' "$U/stream/events")
 check sse-unauthorized [ "$code" = 401 ]
+
+# --- a slow reader: SSE_MAX_QUEUED bytes of slack, then "event: gap"
+# and the end of the stream.  The reader takes nothing for 20 s while
+# 3000 events (about 14 MB of SSE text, far more than the socket
+# buffers and the slack hold) match its filter.
+$C -N --max-time 17 -H "$AUTH" -o "$D/ka.out" \
+    "$U/stream/events?app=nothing-comes" &
+KA=$!
+( curl -skN --max-time 90 -H "$AUTH" "$U/stream/events?app=flood"
+  echo "curl exit $?" >"$D/gap.rc" ) | (sleep 20; cat >"$D/gap.out") &
+GAP=$!
+sleep 1
+msg=$(head -c 2000 /dev/zero | tr '\0' x)
+i=0
+while [ $i -lt 3 ]; do
+	awk -v m="$msg" -v f=$((i * 1000)) 'BEGIN {
+		for (n = f; n < f + 1000; n++)
+			printf("{\"app\":\"flood\",\"event_type\":\"flood\"," \
+			    "\"message\":\"%d %s\"}\n", n, m)
+	}' >"$D/flood.$i"
+	ingest "$D/flood.$i"
+	i=$((i + 1))
+done
+check sse-flood-stored jqf '.stored == 1000' "$D/ingest.b"
+# nothing but comments for 17 s: the keepalive comes every 15 s
+wait $KA
+check sse-keepalive grep -q '^: keepalive$' "$D/ka.out"
+wait $GAP
+check sse-gap grep -q '^event: gap$' "$D/gap.out"
+check sse-gap-reason eval 'grep -A1 "^event: gap$" "$D/gap.out" |
+    sed -n "s/^data: //p" | jq -e ".last_id > 0 and
+    (.reason | type) == \"string\"" >/dev/null'
+check sse-gap-last [ "$(grep -v '^$' "$D/gap.out" | tail -n 2 |
+    head -n 1)" = "event: gap" ]
+check sse-gap-closed [ "$(cat "$D/gap.rc" 2>/dev/null)" = "curl exit 0" ]
+check sse-gap-some-sent [ "$(grep -c '^data: ' "$D/gap.out")" -gt 1 ]
+check sse-gap-counted eval '$C -H "$AUTH" "$U/status" |
+    jq -e "[.. | objects | .gaps? // empty] | add > 0" >/dev/null'
 
 stop
 check clean-exit [ "$STATUS" = 0 ]
