@@ -1652,6 +1652,7 @@ ext_free(struct sigma_ext *x)
 		sigma_target_free(&x->field_t[i]);
 	free(x->group_t);
 	free(x->field_t);
+	base_secret_free(x->secret);
 	str_array_free(x->group_by, x->ngroup_by);
 	str_array_free(x->fields, x->nfields);
 	free(x);
@@ -2673,6 +2674,7 @@ rule_ext(struct compile *cc, const struct sigma_ynode *n)
 	struct sigma_ext	*x;
 	const struct sigma_ynode *m, *v;
 	const char		*what, *s, *dup, *const *keys;
+	char			 err[SIGMA_REASON_LEN];
 	double			 d;
 	size_t			 i, j;
 	int			 rv;
@@ -2692,6 +2694,20 @@ rule_ext(struct compile *cc, const struct sigma_ynode *n)
 	} else if (strcmp(s, "new-value") == 0) {
 		x->type = SIGMA_EXT_NEW_VALUE;
 		keys = nv_keys;
+	} else if (strcmp(s, "secret-entropy") == 0) {
+		x->type = SIGMA_EXT_SECRET;
+		m = n->kids[1];
+		/* its keys are checked by base_secret_parse() */
+		if (base_secret_parse(m, &x->secret, err, sizeof(err)) == -1) {
+			rule_invalid(r, "siemd: secret-entropy: %s", err);
+			return (-1);
+		}
+		if ((v = sigma_ymap_get(m, "fields")) != NULL &&
+		    ext_fields(cc, v, "secret-entropy", "fields", &x->fields,
+		    &x->nfields, &x->field_t) == -1)
+			return (-1);
+		r->standalone = 0;
+		return (0);
 	} else {
 		rule_invalid(r, "siemd: unknown detection '%.32s' (baseline "
 		    "or new-value)", s);
@@ -3624,7 +3640,8 @@ sigma_corr_type_name(enum sigma_corr_type t)
 const char *
 sigma_ext_type_name(enum sigma_ext_type t)
 {
-	return (t == SIGMA_EXT_BASELINE ? "baseline" : "new-value");
+	return (t == SIGMA_EXT_BASELINE ? "baseline" :
+	    t == SIGMA_EXT_NEW_VALUE ? "new-value" : "secret-entropy");
 }
 
 /* Matching. */

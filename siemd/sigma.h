@@ -89,7 +89,8 @@
  * library.
  *
  * A detection rule may carry a siemd: section (struct sigma_ext): a
- * rate baseline or a new-value detection over the rule's hits.  Its
+ * rate baseline, a new-value or a secret-entropy detection over the
+ * rule's hits.  Its
  * group-by and value fields are resolved through the rule's logsource
  * here; a field that cannot be is a skip reason, a malformed section
  * makes the rule invalid.  Such a rule raises no alert per hit (it is
@@ -179,7 +180,8 @@ struct sigma_corr {
 
 enum sigma_ext_type {
 	SIGMA_EXT_BASELINE,		/* siemd: baseline: */
-	SIGMA_EXT_NEW_VALUE		/* siemd: new-value: */
+	SIGMA_EXT_NEW_VALUE,		/* siemd: new-value: */
+	SIGMA_EXT_SECRET		/* siemd: secret-entropy: */
 };
 
 #define SIGMA_EXT_MAX_FIELDS	8	/* group-by and value fields */
@@ -201,7 +203,14 @@ struct sigma_ext {
 	double			 k;		/* baseline */
 	int64_t			 min_count;	/* baseline */
 	int64_t			 learn;		/* nothing alerts before */
+	struct base_secret	*secret;	/* secret-entropy (sigma_base.c) */
 };
+
+struct sigma_ynode;
+/* sigma_base.c: a secret-entropy section's map; -1 with err */
+int		 base_secret_parse(const struct sigma_ynode *,
+		    struct base_secret **, char *, size_t);
+void		 base_secret_free(struct base_secret *);
 
 struct sigma_stats {
 	uint64_t		 evaluated;	/* full evaluations */

@@ -14,16 +14,30 @@
  * the current bucket's hits grow by doubling up to CORR_ALERT_IDS.  A
  * remembered value costs one small struct (its 64-bit hash, not its
  * text: the text is in the event that alerts).
+ *
+ * Secrets: Shannon entropy alone cannot tell a key from an identifier
+ * (AbstractSingletonProxyFactoryBean has 4 bits per character, a
+ * 20-character random base64 string about the same), so a token also
+ * needs a digit and a letter and may not be mostly word-like runs;
+ * hex is judged on its own scale (at most 4 bits) and, being what
+ * hashes and request ids look like, only next to a context word by
+ * default.  A secret seen is remembered by its hash like a new value,
+ * so a line that repeats it every second alerts once; the alert shows
+ * a few characters only, not to copy the secret into one more place.
  */
 
 #include <sys/types.h>
 #include <sys/queue.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "siemd.h"
 #include "sigma.h"
@@ -34,6 +48,22 @@
 #define BASE_DETAIL_LEN		512
 #define FNV_BASIS		0xcbf29ce484222325ULL
 #define FNV_PRIME		0x100000001b3ULL
+#define SECRET_MASK_LEN		64
+
+struct base_secret {
+	size_t			 min_len;
+	size_t			 max_len;
+	double			 min_h;
+	double			 min_h_hex;
+	size_t			 distance;
+	enum base_need		 need;
+	char			**words;
+	size_t			 nwords;
+	pcre2_code		**allow;
+	size_t			 nallow;
+	pcre2_match_data	*md;
+	struct sigma_target	 message;	/* fields by default */
+};
 
 struct base_rule;
 
@@ -90,6 +120,7 @@ struct base_rule {
 	int64_t			 idle;		/* µs of processing time */
 	int64_t			 learn;		/* µs */
 	int64_t			 learn_from;	/* earliest received_at */
+	const struct base_secret *sec;		/* secret-entropy */
 	size_t			 n;		/* groups or values */
 	struct bl_lru		 groups;
 	struct nv_lru		 values;
@@ -132,6 +163,11 @@ static void	 bl_hit(struct base_engine *, struct base_rule *,
 		    struct sigma_event *, int64_t, int64_t, int);
 static void	 bl_expire(struct base_engine *, struct bl_lru *);
 static void	 nv_free(struct base_engine *, struct nv_value *);
+static int	 nv_seen(struct base_engine *, struct base_rule *, uint64_t);
+static void	 sec_hit(struct base_engine *, struct base_rule *,
+		    struct sigma_event *, int64_t, int64_t);
+static int	 sec_next(const struct base_secret *, const char *, size_t,
+		    size_t *, struct base_token *);
 static void	 nv_hit(struct base_engine *, struct base_rule *,
 		    struct sigma_event *, int64_t, int64_t, int);
 static size_t	 slot(const struct base_rule *, int64_t);
@@ -202,7 +238,8 @@ base_new(struct sigma_set *set, const struct base_params *p,
 			br->nb = r->ext->window / r->ext->bucket;
 			/* idle that long, every bucket is 0 again */
 			br->idle = (int64_t)(br->nb + 1) * br->bucket;
-		}
+		} else if (r->ext->type == SIGMA_EXT_SECRET)
+			br->sec = r->ext->secret;
 	}
 	return (be);
 }
@@ -658,12 +695,11 @@ nv_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
     int64_t ts, int64_t id, int learning)
 {
 	const struct sigma_ext	*x = br->x;
-	struct nv_value		*v, **tab, *nx;
 	struct corr_alert	 a;
 	char			 group[CORR_GROUP_LEN], vals[CORR_GROUP_LEN];
 	char			 both[CORR_GROUP_LEN];
 	char			 detail[BASE_DETAIL_LEN];
-	size_t			 glen, vlen, b, i, ntab;
+	size_t			 glen, vlen;
 	uint64_t		 h;
 
 	if ((x->ngroup_by > 0 && fields_key(se, x->group_by, x->group_t,
@@ -683,14 +719,45 @@ nv_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 	}
 	h = hash_bytes(FNV_BASIS ^ br->idx, group, glen + 1);
 	h = hash_bytes(h, vals, vlen);
+	if (nv_seen(be, br, h) || learning)
+		return;
+	be->st.fired++;
+	if (be->quiet || be->alert == NULL)
+		return;
+	/* both fit (checked above); the detail may be cut */
+	if (snprintf(both, sizeof(both), "%s%s%s", group, glen ? "," : "",
+	    vals) < 0 || snprintf(detail, sizeof(detail), "First time seen: "
+	    "%s%s%s.", vals, glen ? " for " : "", group) < 0)
+		fatalx("%s: snprintf", __func__);
+	memset(&a, 0, sizeof(a));
+	a.rule = br->r;
+	a.group = both;
+	a.fired = ts;
+	a.first = a.last = ts;
+	a.count = 1;
+	a.ids = &id;
+	a.nids = id > 0;
+	a.detail = detail;
+	be->alert(&a, be->arg);
+}
+
+/*
+ * 1 when the rule has seen the hash (it is the most recently used
+ * now); else it is remembered, within the bounds, and 0.
+ */
+static int
+nv_seen(struct base_engine *be, struct base_rule *br, uint64_t h)
+{
+	struct nv_value	*v, **tab, *nx;
+	size_t		 b, i, ntab;
+
 	for (v = be->vtab[h & (be->nvtab - 1)]; v != NULL; v = v->hnext)
 		if (v->hash == h && v->br == br) {
-			/* seen: it is the most recently used now */
 			TAILQ_REMOVE(&br->values, v, rlru);
 			TAILQ_INSERT_TAIL(&br->values, v, rlru);
 			TAILQ_REMOVE(&be->values, v, glru);
 			TAILQ_INSERT_TAIL(&be->values, v, glru);
-			return;
+			return (1);
 		}
 
 	if (br->n >= be->p.max_values_rule &&
@@ -729,27 +796,7 @@ nv_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 	TAILQ_INSERT_TAIL(&be->values, v, glru);
 	br->n++;
 	be->st.values++;
-
-	if (learning)
-		return;
-	be->st.fired++;
-	if (be->quiet || be->alert == NULL)
-		return;
-	/* both fit (checked above); the detail may be cut */
-	if (snprintf(both, sizeof(both), "%s%s%s", group, glen ? "," : "",
-	    vals) < 0 || snprintf(detail, sizeof(detail), "First time seen: "
-	    "%s%s%s.", vals, glen ? " for " : "", group) < 0)
-		fatalx("%s: snprintf", __func__);
-	memset(&a, 0, sizeof(a));
-	a.rule = br->r;
-	a.group = both;
-	a.fired = ts;
-	a.first = a.last = ts;
-	a.count = 1;
-	a.ids = &id;
-	a.nids = id > 0;
-	a.detail = detail;
-	be->alert(&a, be->arg);
+	return (0);
 }
 
 /*
@@ -774,7 +821,9 @@ base_hit(struct base_engine *be, const struct sigma_rule *r,
 	learning = received_at - br->learn_from < br->learn;
 	if (learning)
 		be->st.learning++;
-	if (br->x->type == SIGMA_EXT_BASELINE) {
+	if (br->sec != NULL)
+		sec_hit(be, br, se, ts, id);
+	else if (br->x->type == SIGMA_EXT_BASELINE) {
 		bl_hit(be, br, se, ts, id, learning);
 		bl_expire(be, &br->groups);
 		bl_expire(be, &be->groups);
@@ -803,4 +852,512 @@ base_window_stats(const struct base_engine *be, const struct sigma_rule *r,
 			return (0);
 		}
 	return (-1);
+}
+
+/* Secrets by their entropy. */
+
+static int
+sec_tokch(unsigned char c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '_' ||
+	    c == '-');
+}
+
+static int
+sec_hexch(unsigned char c)
+{
+	return ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F'));
+}
+
+static int
+sec_lower(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z');
+}
+
+static int
+sec_upper(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z');
+}
+
+double
+base_entropy(const char *p, size_t len)
+{
+	size_t	 cnt[256], i;
+	double	 h = 0, f;
+
+	if (len == 0)
+		return (0);
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < len; i++)
+		cnt[(unsigned char)p[i]]++;
+	for (i = 0; i < 256; i++) {
+		if (cnt[i] == 0)
+			continue;
+		f = (double)cnt[i] / (double)len;
+		h -= f * log2(f);
+	}
+	return (h);
+}
+
+/* 8-4-4-4-12 hex digits somewhere in the token. */
+static int
+sec_has_uuid(const char *p, size_t len)
+{
+	static const size_t	 part[] = { 8, 4, 4, 4, 12 };
+	size_t			 i, j, k, o;
+
+	for (i = 0; i + 36 <= len; i++) {
+		o = i;
+		for (j = 0; j < 5; j++) {
+			for (k = 0; k < part[j]; k++)
+				if (!sec_hexch(p[o + k]))
+					break;
+			if (k < part[j])
+				break;
+			o += part[j];
+			if (j < 4 && p[o++] != '-')
+				break;
+		}
+		if (j == 5)
+			return (1);
+	}
+	return (0);
+}
+
+/* Characters in runs like "Word" or "word": a capital, 3+ small. */
+static size_t
+sec_wordish(const char *p, size_t len)
+{
+	size_t	 i = 0, j, n = 0, run;
+
+	while (i < len) {
+		j = i;
+		if (sec_upper(p[j]))
+			j++;
+		run = j;
+		while (run < len && sec_lower(p[run]))
+			run++;
+		if (run - j >= 3 && run - i >= 4) {
+			n += run - i;
+			i = run;
+		} else
+			i = run > i ? run : i + 1;
+	}
+	return (n);
+}
+
+/* A context word in the distance before off. */
+static const char *
+sec_context(const struct base_secret *sec, const char *p, size_t off)
+{
+	size_t	 from, i, j, k, wl;
+
+	from = off > sec->distance ? off - sec->distance : 0;
+	for (i = 0; i < sec->nwords; i++) {
+		wl = strlen(sec->words[i]);
+		for (j = from; j + wl <= off; j++) {
+			for (k = 0; k < wl; k++) {
+				unsigned char	 c = p[j + k];
+
+				if (sec_upper(c))
+					c += 'a' - 'A';
+				if (c != (unsigned char)sec->words[i][k])
+					break;
+			}
+			if (k == wl)
+				return (sec->words[i]);
+		}
+	}
+	return (NULL);
+}
+
+/* Whether the token at p[off], len long, is a secret. */
+static int
+sec_judge(const struct base_secret *sec, const char *p, size_t off,
+    size_t len, struct base_token *tok)
+{
+	const char	*t = p + off;
+	size_t		 i;
+	int		 hex = 1, digit = 0, alpha = 0, rc;
+
+	if (len < sec->min_len || len > sec->max_len)
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (!sec_hexch(t[i]))
+			hex = 0;
+		if (t[i] >= '0' && t[i] <= '9')
+			digit = 1;
+		else if (sec_lower(t[i]) || sec_upper(t[i]))
+			alpha = 1;
+	}
+	if (!digit || !alpha)
+		return (0);
+	memset(tok, 0, sizeof(*tok));
+	tok->off = off;
+	tok->len = len;
+	tok->hex = hex;
+	tok->entropy = base_entropy(t, len);
+	if (tok->entropy < (hex ? sec->min_h_hex : sec->min_h))
+		return (0);
+	if (!hex && sec_wordish(t, len) * 2 >= len)
+		return (0);
+	if (sec_has_uuid(t, len))
+		return (0);
+	tok->context = sec_context(sec, p, off);
+	if (tok->context == NULL && (sec->need == BASE_NEED_ALL ||
+	    (sec->need == BASE_NEED_HEX && hex)))
+		return (0);
+	for (i = 0; i < sec->nallow; i++) {
+		rc = pcre2_match(sec->allow[i], (PCRE2_SPTR)t, len, 0,
+		    PCRE2_ANCHORED | PCRE2_ENDANCHORED, sec->md, NULL);
+		if (rc >= 0)
+			return (0);
+	}
+	return (1);
+}
+
+/* The next secret from *pos on; 1, or 0 at the end of the text. */
+static int
+sec_next(const struct base_secret *sec, const char *p, size_t len,
+    size_t *pos, struct base_token *tok)
+{
+	size_t	 i = *pos, start, end, s;
+
+	while (i < len) {
+		while (i < len && !sec_tokch(p[i]))
+			i++;
+		start = i;
+		while (i < len && sec_tokch(p[i]))
+			i++;
+		end = i;
+		if (end == start)
+			break;
+		if (p[start] != '/') {
+			if (sec_judge(sec, p, start, end - start, tok)) {
+				*pos = end;
+				return (1);
+			}
+			continue;
+		}
+		/* a path: each of its parts */
+		for (s = start; s < end; s = i + 1) {
+			for (i = s; i < end && p[i] != '/'; i++)
+				;
+			if (i > s && sec_judge(sec, p, s, i - s, tok)) {
+				*pos = i;
+				return (1);
+			}
+		}
+		i = end;
+	}
+	*pos = len;
+	return (0);
+}
+
+size_t
+base_secret_scan(const struct base_secret *sec, const char *p, size_t len,
+    struct base_token *first)
+{
+	struct base_token	 tok;
+	size_t			 pos = 0, n = 0;
+
+	while (sec_next(sec, p, len, &pos, &tok))
+		if (n++ == 0 && first != NULL)
+			*first = tok;
+	return (n);
+}
+
+void
+base_secret_mask(const char *p, size_t len, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*s...(%zu chars)",
+	    (int)(len < BASE_SECRET_SHOW ? len : BASE_SECRET_SHOW), p, len);
+}
+
+/*
+ * A rule with a secret-entropy section matched: every secret in its
+ * fields is remembered; the first one the rule has not seen alerts.
+ */
+static void
+sec_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
+    int64_t ts, int64_t id)
+{
+	const struct base_secret	*sec = br->sec;
+	const struct sigma_ext		*x = br->x;
+	const struct sigma_target	*t;
+	struct base_token		 tok, hit;
+	struct corr_alert		 a;
+	const char			*p, *name, *hname = NULL, *hp = NULL;
+	char				 group[CORR_GROUP_LEN];
+	char				 detail[BASE_DETAIL_LEN];
+	char				 mask[SECRET_MASK_LEN];
+	size_t				 i, n, len, pos, nnew = 0;
+	uint64_t			 h;
+
+	n = x->nfields > 0 ? x->nfields : 1;
+	for (i = 0; i < n; i++) {
+		t = x->nfields > 0 ? &x->field_t[i] : &sec->message;
+		name = x->nfields > 0 ? x->fields[i] : "message";
+		if (!sigma_event_get(se, t, &p, &len))
+			continue;
+		pos = 0;
+		while (sec_next(sec, p, len, &pos, &tok)) {
+			h = hash_bytes(FNV_BASIS ^ br->idx, p + tok.off,
+			    tok.len);
+			if (nv_seen(be, br, h) || nnew++ > 0)
+				continue;
+			hit = tok;
+			hp = p;
+			hname = name;
+		}
+	}
+	if (nnew == 0)
+		return;
+	be->st.fired++;
+	if (be->quiet || be->alert == NULL)
+		return;
+	base_secret_mask(hp + hit.off, hit.len, mask, sizeof(mask));
+	snprintf(group, sizeof(group), "field=%s,token=%s", hname, mask);
+	snprintf(detail, sizeof(detail), "A token of %zu characters in %s "
+	    "with %.2f bits of entropy per character (at least %.2f for "
+	    "%s tokens)%s%s%s: %s.  The event holds it in full; this alert "
+	    "shows its first %d characters only.%s", hit.len, hname,
+	    hit.entropy, hit.hex ? sec->min_h_hex : sec->min_h,
+	    hit.hex ? "hex" : "mixed", hit.context ? ", after the word '" :
+	    "", hit.context ? hit.context : "", hit.context ? "'" : "", mask,
+	    BASE_SECRET_SHOW, nnew > 1 ? "  The event holds more tokens "
+	    "like it." : "");
+	memset(&a, 0, sizeof(a));
+	a.rule = br->r;
+	a.group = group;
+	a.fired = ts;
+	a.first = a.last = ts;
+	a.count = 1;
+	a.ids = &id;
+	a.nids = id > 0;
+	a.detail = detail;
+	be->alert(&a, be->arg);
+}
+
+static const char *sec_keys[] = { "fields", "min-length", "max-length",
+    "min-entropy", "min-entropy-hex", "context", "context-distance",
+    "need-context", "allow", NULL };
+static const char *sec_words[] = { "key", "token", "secret", "passw",
+    "pwd", "auth", "bearer", "credential", "private", "signature",
+    "cookie", NULL };
+
+/* A number of the map in [lo, hi]; 0 absent, 1, or -1 with err. */
+static int
+sec_num(const struct sigma_ynode *m, const char *key, double lo, double hi,
+    int whole, double *out, char *err, size_t errlen)
+{
+	const struct sigma_ynode	*v;
+	char				*end;
+	double				 d;
+
+	if ((v = sigma_ymap_get(m, key)) == NULL)
+		return (0);
+	if (v->type != SIGMA_Y_SCALAR || v->len == 0 || v->len > 32)
+		goto bad;
+	d = strtod(v->s, &end);
+	if (*end != '\0' || !(d >= lo && d <= hi) || (whole && d != floor(d)))
+		goto bad;
+	*out = d;
+	return (1);
+ bad:
+	snprintf(err, errlen, "%s must be a %snumber from %g to %g", key,
+	    whole ? "whole " : "", lo, hi);
+	return (-1);
+}
+
+/* A string or a list of strings; its length in *n. */
+static int
+sec_list(const struct sigma_ynode *v, const char *key, size_t max,
+    size_t maxlen, size_t *n, char *err, size_t errlen)
+{
+	size_t	 i;
+
+	if (v->type == SIGMA_Y_SCALAR) {
+		*n = 1;
+		v = NULL;
+	} else if (v->type == SIGMA_Y_SEQ)
+		*n = v->n;
+	else {
+		snprintf(err, errlen, "%s: expected a list of strings", key);
+		return (-1);
+	}
+	if (*n == 0 || *n > max) {
+		snprintf(err, errlen, "%s: 1 to %zu items", key, max);
+		return (-1);
+	}
+	for (i = 0; v != NULL && i < v->n; i++)
+		if (v->kids[i]->type != SIGMA_Y_SCALAR ||
+		    v->kids[i]->len == 0 || v->kids[i]->len > maxlen) {
+			snprintf(err, errlen, "%s: item %zu is not a string "
+			    "of 1 to %zu bytes", key, i + 1, maxlen);
+			return (-1);
+		}
+	return (0);
+}
+
+static const struct sigma_ynode *
+sec_item(const struct sigma_ynode *v, size_t i)
+{
+	return (v->type == SIGMA_Y_SCALAR ? v : v->kids[i]);
+}
+
+int
+base_secret_parse(const struct sigma_ynode *m, struct base_secret **out,
+    char *err, size_t errlen)
+{
+	struct base_secret		*sec;
+	const struct sigma_ynode	*v, *k;
+	const char			*w;
+	PCRE2_UCHAR			 msg[128];
+	PCRE2_SIZE			 eoff;
+	double				 d;
+	size_t				 i, j, n;
+	int				 ec;
+
+	*out = NULL;
+	if (m == NULL || m->type != SIGMA_Y_MAP) {
+		snprintf(err, errlen, "expected a map");
+		return (-1);
+	}
+	for (i = 0; i < m->n; i += 2) {
+		k = m->kids[i];
+		for (j = 0; k->type == SIGMA_Y_SCALAR && sec_keys[j] != NULL;
+		    j++)
+			if (strcmp(k->s, sec_keys[j]) == 0)
+				break;
+		if (k->type != SIGMA_Y_SCALAR || sec_keys[j] == NULL) {
+			snprintf(err, errlen, "unknown key '%.32s'",
+			    k->type == SIGMA_Y_SCALAR ? k->s : "?");
+			return (-1);
+		}
+	}
+	if ((sec = calloc(1, sizeof(*sec))) == NULL)
+		fatal("%s: calloc", __func__);
+	*out = sec;
+	sec->min_len = BASE_SECRET_MIN_LENGTH;
+	sec->max_len = BASE_SECRET_MAX_LENGTH;
+	sec->min_h = BASE_SECRET_ENTROPY;
+	sec->min_h_hex = BASE_SECRET_ENTROPY_HEX;
+	sec->distance = BASE_SECRET_DISTANCE;
+	sec->need = BASE_NEED_HEX;
+	if (sigma_target_parse("message", &sec->message) == -1)
+		fatalx("%s: no message column", __func__);
+
+	if ((v = sigma_ymap_get(m, "fields")) != NULL &&
+	    sec_list(v, "fields", SIGMA_EXT_MAX_FIELDS, SIGMA_REASON_LEN,
+	    &n, err, errlen) == -1)
+		goto fail;
+	d = 0;
+	if ((ec = sec_num(m, "min-length", 8, BASE_SECRET_LENGTH_MAX, 1, &d,
+	    err, errlen)) == -1)
+		goto fail;
+	if (ec == 1)
+		sec->min_len = d;
+	if ((ec = sec_num(m, "max-length", 8, BASE_SECRET_LENGTH_MAX, 1, &d,
+	    err, errlen)) == -1)
+		goto fail;
+	if (ec == 1)
+		sec->max_len = d;
+	if (sec->max_len < sec->min_len) {
+		snprintf(err, errlen, "max-length %zu is below min-length %zu",
+		    sec->max_len, sec->min_len);
+		goto fail;
+	}
+	if (sec_num(m, "min-entropy", 0, 8, 0, &sec->min_h, err,
+	    errlen) == -1 || sec_num(m, "min-entropy-hex", 0, 4, 0,
+	    &sec->min_h_hex, err, errlen) == -1)
+		goto fail;
+	if ((ec = sec_num(m, "context-distance", 1, BASE_SECRET_MAX_DISTANCE,
+	    1, &d, err, errlen)) == -1)
+		goto fail;
+	if (ec == 1)
+		sec->distance = d;
+	if ((v = sigma_ymap_get(m, "need-context")) != NULL) {
+		w = v->type == SIGMA_Y_SCALAR ? v->s : "";
+		if (strcmp(w, "none") == 0)
+			sec->need = BASE_NEED_NONE;
+		else if (strcmp(w, "hex") == 0)
+			sec->need = BASE_NEED_HEX;
+		else if (strcmp(w, "all") == 0)
+			sec->need = BASE_NEED_ALL;
+		else {
+			snprintf(err, errlen, "need-context must be none, hex "
+			    "or all");
+			goto fail;
+		}
+	}
+
+	if ((v = sigma_ymap_get(m, "context")) != NULL) {
+		if (sec_list(v, "context", BASE_SECRET_MAX_WORDS,
+		    BASE_SECRET_WORD_LEN, &n, err, errlen) == -1)
+			goto fail;
+	} else
+		for (n = 0; sec_words[n] != NULL; n++)
+			;
+	if ((sec->words = calloc(n, sizeof(*sec->words))) == NULL)
+		fatal("%s: calloc", __func__);
+	for (i = 0; i < n; i++) {
+		w = v != NULL ? sec_item(v, i)->s : sec_words[i];
+		if ((sec->words[i] = strdup(w)) == NULL)
+			fatal("%s: strdup", __func__);
+		sec->nwords++;
+		for (j = 0; sec->words[i][j] != '\0'; j++)
+			if (sec_upper(sec->words[i][j]))
+				sec->words[i][j] += 'a' - 'A';
+	}
+
+	if ((v = sigma_ymap_get(m, "allow")) != NULL) {
+		if (sec_list(v, "allow", BASE_SECRET_MAX_ALLOW, 1024, &n, err,
+		    errlen) == -1)
+			goto fail;
+		if ((sec->allow = calloc(n, sizeof(*sec->allow))) == NULL)
+			fatal("%s: calloc", __func__);
+		for (i = 0; i < n; i++) {
+			k = sec_item(v, i);
+			if ((sec->allow[i] = pcre2_compile((PCRE2_SPTR)k->s,
+			    k->len, PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C, &ec,
+			    &eoff, NULL)) == NULL) {
+				pcre2_get_error_message(ec, msg, sizeof(msg));
+				snprintf(err, errlen, "allow: item %zu: %s at "
+				    "offset %zu", i + 1, (char *)msg,
+				    (size_t)eoff);
+				goto fail;
+			}
+			sec->nallow++;
+		}
+		if ((sec->md = pcre2_match_data_create(1, NULL)) == NULL)
+			fatalx("%s: pcre2_match_data_create", __func__);
+	}
+	return (0);
+ fail:
+	base_secret_free(sec);
+	*out = NULL;
+	return (-1);
+}
+
+void
+base_secret_free(struct base_secret *sec)
+{
+	size_t	 i;
+
+	if (sec == NULL)
+		return;
+	for (i = 0; i < sec->nwords; i++)
+		free(sec->words[i]);
+	free(sec->words);
+	for (i = 0; i < sec->nallow; i++)
+		pcre2_code_free(sec->allow[i]);
+	free(sec->allow);
+	pcre2_match_data_free(sec->md);
+	sigma_target_free(&sec->message);
+	free(sec);
 }

@@ -1,6 +1,7 @@
 /*
  * Detections beyond Sigma, over the hits of detection rules that carry
- * a siemd: section (struct sigma_ext): rate baselines and new values.
+ * a siemd: section (struct sigma_ext): rate baselines, new values and
+ * secrets found by their entropy.
  *
  * Use:
  *
@@ -46,6 +47,27 @@
  * and nothing alerts -- so a first start, or an import of old logs,
  * learns what is usual instead of reporting it.
  *
+ * Secret entropy (siemd: secret-entropy: fields, min-length,
+ * max-length, min-entropy, min-entropy-hex, context, context-distance,
+ * need-context, allow):
+ *  - The fields (default message) are cut into tokens: runs of
+ *    letters, digits and + / _ - (a token starting with / is a path
+ *    and is cut at every /).  A token is a secret when it is
+ *    min-length to max-length long, is no UUID and holds none, matches
+ *    no allow pattern, and either
+ *    - is hex (digits and a-f only, at least one of each) with at least
+ *      min-entropy-hex bits of Shannon entropy per character, or
+ *    - holds a digit and a letter, at least min-entropy bits per
+ *      character, and less than half of it in word-like runs of
+ *      letters (an optional capital and 3 or more small letters).
+ *  - need-context (none, hex or all; default hex) says which tokens
+ *    also need one of the context words (case-insensitive) in the
+ *    context-distance bytes before them.
+ *  - An event with a secret not seen before by the rule fires one
+ *    alert; the same token again does not (remembered by its hash, as
+ *    new values are).  The alert shows only the token's first
+ *    BASE_SECRET_SHOW characters and its length.
+ *
  * Restarts: base_span() is how far back a replay of stored events must
  * reach (by received_at) to rebuild the state: a baseline's window and
  * one bucket; for new-value the longer of learn and BASE_NV_REPLAY.
@@ -70,6 +92,19 @@
 #define BASE_MAX_VALUES		500000		/* combinations in all */
 #define BASE_NV_REPLAY		(7 * 86400 * 1000000LL)	/* µs */
 
+/* siemd: secret-entropy: defaults and bounds */
+#define BASE_SECRET_MIN_LENGTH	20
+#define BASE_SECRET_MAX_LENGTH	256
+#define BASE_SECRET_LENGTH_MAX	4096	/* bound of max-length */
+#define BASE_SECRET_ENTROPY	4.0	/* bits per character */
+#define BASE_SECRET_ENTROPY_HEX	3.0
+#define BASE_SECRET_DISTANCE	32	/* bytes before a token */
+#define BASE_SECRET_MAX_DISTANCE 256
+#define BASE_SECRET_MAX_WORDS	64	/* context words */
+#define BASE_SECRET_WORD_LEN	32
+#define BASE_SECRET_MAX_ALLOW	16	/* allow patterns */
+#define BASE_SECRET_SHOW	4	/* characters an alert shows */
+
 struct base_params {
 	size_t		 max_groups_rule;
 	size_t		 max_cells;
@@ -92,6 +127,23 @@ struct base_stats {
 };
 
 struct base_engine;
+struct base_secret;		/* a siemd: secret-entropy: section */
+struct sigma_ynode;
+
+enum base_need {
+	BASE_NEED_NONE,			/* no token needs a context word */
+	BASE_NEED_HEX,			/* hex tokens do */
+	BASE_NEED_ALL
+};
+
+/* A secret found in a text. */
+struct base_token {
+	size_t		 off;		/* in the text */
+	size_t		 len;
+	double		 entropy;	/* bits per character */
+	int		 hex;
+	const char	*context;	/* the word before it, or NULL */
+};
 
 void		 base_params_default(struct base_params *);
 struct base_engine *base_new(struct sigma_set *, const struct base_params *,
@@ -107,6 +159,21 @@ void		 base_flush(struct base_engine *);
 /* quiet: state is rebuilt but nothing is reported (a replay) */
 void		 base_set_quiet(struct base_engine *, int);
 const struct base_stats *base_stats(const struct base_engine *);
+
+/*
+ * siemd: secret-entropy: the section's map (every key checked; fields
+ * are resolved by the caller and only checked here); 0, or -1 with
+ * the reason in err.
+ */
+int		 base_secret_parse(const struct sigma_ynode *,
+		    struct base_secret **, char *, size_t);
+void		 base_secret_free(struct base_secret *);
+/* The secrets in a text: how many, the first in *tok. */
+size_t		 base_secret_scan(const struct base_secret *, const char *,
+		    size_t, struct base_token *);
+/* "abcd...(40 chars)": what an alert shows of a token */
+void		 base_secret_mask(const char *, size_t, char *, size_t);
+double		 base_entropy(const char *, size_t);
 
 /* The baseline figures, exposed for tests: 0, or -1 before any hit. */
 int		 base_window_stats(const struct base_engine *,

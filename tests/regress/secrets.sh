@@ -2,12 +2,15 @@
 # Secrets leaked into logs: the shipped rules under etc/rules/secrets
 # raise one alert per leak (an AWS key id over syslog, a Stripe live
 # key in a MoneyControl JSON line, a password in a requested URL, a
-# private key header) and nothing for look-alikes that are no secret.
+# private key header, one sent over HTTP ingest) and nothing for
+# look-alikes that are no secret.  High-entropy tokens (siemd:
+# secret-entropy) alert once each, showing only a masked value.
 T=secrets
 . tests/regress/lib.sh
 require_root
 command -v sqlite3 >/dev/null || { echo "SKIP $T: sqlite3 missing"; exit 0; }
 command -v logger >/dev/null || { echo "SKIP $T: logger missing"; exit 0; }
+command -v curl >/dev/null || { echo "SKIP $T: curl missing"; exit 0; }
 setup
 write_conf
 mkdir -m 0755 "$D/web"
@@ -39,6 +42,8 @@ say "benign-3 login form posted with password= left empty"
 say "benign-4 stripe test key sk_test_4eC39HqLyjWDarjtT1zdp7dc in use"
 say "benign-6 token masked password=*** secret=<redacted> ghp_short xoxb-1"
 say 'benign-7 payload {"user":"bob","password":""}'
+say "benign-8 upload done sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 request 550e8400-e29b-41d4-a716-446655440000"
+say "benign-9 loaded /usr/lib/x86_64-linux-gnu/libcrypto.so.3 into AbstractSingletonProxyFactoryBean2"
 mc INFO password_reset "benign-5 password reset requested" b5
 cat >>"$D/web/access.log" <<EOT
 198.51.100.20 - - [$now] "GET /account/password-reset?user=bob HTTP/1.1" 200 512 "-" "Mozilla/5.0"
@@ -56,6 +61,16 @@ say "leak-slack posting with xoxb-1234567890-0987654321-FakeTokenForTests00"
 say "leak-jwt Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl"
 say "leak-password db connect failed user=app password=S3cr3t"
 say 'leak-json login payload {"user":"bob","password":"hunter2"}'
+# no known format: found by its entropy, twice but alerted once
+say "leak-entropy retrying upload with api_key=Zx8Qp2LmR7vKt4WnYb9Hc3JdF6sGa1UeXo5TiN0q"
+say "leak-entropy2 again api_key=Zx8Qp2LmR7vKt4WnYb9Hc3JdF6sGa1UeXo5TiN0q"
+# over HTTP ingest (source_type http)
+KEY=$(sed -n 's/^ingest-key "\(.*\)"$/\1/p' "$D/secrets.conf")
+printf '{"app":"billing","message":"leak-ingest charge with sk_live_9xQ2mL7vR4tK8wN3bY6hC1jD"}\n' >"$D/ingest.jsonl"
+code=$(curl -sk --max-time 20 -o "$D/ingest.b" -w '%{http_code}' \
+    -H "Authorization: Bearer $KEY" -H 'Content-Type: application/x-ndjson' \
+    --data-binary "@$D/ingest.jsonl" "https://127.0.0.1:$P_API/api/v1/ingest")
+check "ingest-accepted" [ "$code" = 202 ]
 
 # leaked NAME TITLE WHERE: one alert with this title, and an event of
 # it matching WHERE
@@ -64,7 +79,11 @@ leaked() {
 	check "$1-one-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE title = '$2'")" = 1 ]
 }
 leaked aws "AWS access key id in a log line" "e.raw LIKE '%leak-aws%'"
-leaked stripe "Stripe live secret or restricted key in a log line" "e.app = 'MoneyControl' AND e.message LIKE 'leak-stripe%'"
+# the Stripe key in a file and the one over ingest: an alert each
+stripe="Stripe live secret or restricted key in a log line"
+check "stripe-alert" wait_sql "SELECT count(*) FROM alerts a, json_each(a.event_ids) j JOIN events e ON e.id = j.value WHERE a.title = '$stripe' AND e.app = 'MoneyControl' AND e.message LIKE 'leak-stripe%'" 1
+check "stripe-over-ingest" wait_sql "SELECT count(*) FROM alerts a, json_each(a.event_ids) j JOIN events e ON e.id = j.value WHERE a.title = '$stripe' AND e.source_type = 'http' AND e.message LIKE 'leak-ingest%'" 1
+check "stripe-two-alerts" [ "$(sql "SELECT count(*) FROM alerts WHERE title = '$stripe'")" = 2 ]
 leaked url-password "Password or secret in a requested URL" "e.src_ip = '198.51.100.30'"
 leaked private-key "Private key block in a log line" "e.raw LIKE '%leak-pkey%'"
 leaked aws-secret "AWS secret access key in a log line" "e.raw LIKE '%leak-awssecret%'"
@@ -72,13 +91,23 @@ leaked github "GitHub token in a log line" "e.raw LIKE '%leak-github%'"
 leaked slack "Slack token in a log line" "e.raw LIKE '%leak-slack%'"
 leaked jwt "JSON Web Token in a log line" "e.raw LIKE '%leak-jwt%'"
 check "log-password-alert" wait_sql "SELECT count(*) FROM alerts a, json_each(a.event_ids) j JOIN events e ON e.id = j.value WHERE a.title = 'Password or secret value in a log line' AND (e.raw LIKE '%leak-password%' OR e.raw LIKE '%leak-json%')" 2
+leaked entropy "High-entropy token in a log line" "e.raw LIKE '%leak-entropy %'"
+check "entropy-masked" [ "$(sql "SELECT group_key FROM alerts WHERE title = 'High-entropy token in a log line'")" = "field=message,token=Zx8Q...(40 chars)" ]
+entropy_desc() {
+	sql "SELECT description FROM alerts WHERE title = 'High-entropy token in a log line'" |
+	    grep -q "40 characters in message.*after the word 'key'"
+}
+check "entropy-description" entropy_desc
+check "entropy-not-in-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE title = 'High-entropy token in a log line' AND (description LIKE '%Zx8Qp%' OR group_key LIKE '%Zx8Qp%')")" = 0 ]
+check "entropy-event-stored" wait_sql "SELECT count(*) FROM events WHERE message LIKE 'leak-entropy%Zx8Qp2LmR7vKt4WnYb9Hc3JdF6sGa1UeXo5TiN0q'" 2
 check "aws-severity-high" [ "$(sql "SELECT severity FROM alerts WHERE title = 'AWS access key id in a log line'")" = high ]
 check "url-password-severity-medium" [ "$(sql "SELECT severity FROM alerts WHERE title = 'Password or secret in a requested URL'")" = medium ]
 # one rule per leak: no other secrets rule fired on the same event
-check "no-double-alerts" [ "$(sql "SELECT count(*) FROM alerts WHERE tags LIKE '%t1552.001%'")" = 9 ]
+# (nine leaks, the one over ingest, the one token found by entropy)
+check "no-double-alerts" [ "$(sql "SELECT count(*) FROM alerts WHERE tags LIKE '%t1552.001%'")" = 11 ]
 
 # the look-alikes were stored and raised nothing
-check "benign-stored" wait_sql "SELECT count(*) FROM events WHERE message LIKE 'benign-%' OR src_ip IN ('198.51.100.20', '198.51.100.21')" 9
+check "benign-stored" wait_sql "SELECT count(*) FROM events WHERE message LIKE 'benign-%' OR src_ip IN ('198.51.100.20', '198.51.100.21')" 11
 check "benign-no-alert" [ "$(sql "SELECT count(*) FROM alerts a, json_each(a.event_ids) j JOIN events e ON e.id = j.value WHERE e.message LIKE 'benign-%' OR e.src_ip IN ('198.51.100.20', '198.51.100.21')")" = 0 ]
 stop
 check "stop-status-0" [ "$STATUS" = 0 ]

@@ -4,6 +4,8 @@
  * of the trailing buckets, the min-count floor, bucket rollover over
  * gaps, late hits, one alert per run of anomalous buckets, quiet
  * replays, the learning period, eviction, and the shipped rules.
+ * Secrets by entropy: the section's parsing, which tokens are secrets
+ * and which are not, and the masked value an alert shows.
  */
 
 #include <stdio.h>
@@ -687,6 +689,331 @@ test_new_value(void)
 	TEST_END();
 }
 
+/* The secret-entropy section parsed on its own. */
+static struct base_secret	*sec;
+static char			 sec_err[SIGMA_REASON_LEN];
+
+static int
+sec_doc(void *arg, struct sigma_ynode *doc, int idx)
+{
+	base_secret_free(sec);
+	sec = NULL;
+	return (base_secret_parse(doc, &sec, sec_err, sizeof(sec_err)));
+}
+
+static int
+sec_parse(const char *yaml)
+{
+	char	 err[SIGMA_REASON_LEN];
+
+	sec_err[0] = '\0';
+	if (sigma_yaml_parse(yaml, strlen(yaml), sec_doc, NULL, err,
+	    sizeof(err)) == -1 || sec == NULL) {
+		if (sec_err[0] == '\0')
+			strlcpy(sec_err, err, sizeof(sec_err));
+		return (-1);
+	}
+	return (0);
+}
+
+/* How many secrets in the text; the first masked into mask. */
+static size_t
+sec_scan(const char *text, char *mask, size_t size)
+{
+	struct base_token	 tok;
+	size_t			 n;
+
+	mask[0] = '\0';
+	n = base_secret_scan(sec, text, strlen(text), &tok);
+	if (n > 0)
+		base_secret_mask(text + tok.off, tok.len, mask, size);
+	return (n);
+}
+
+#define B64_40	"Zx8Qp2LmR7vKt4WnYb9Hc3JdF6sGa1UeXo5TiN0q"
+#define HEX_64	"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+static void
+test_secret_scan(void)
+{
+	static const struct {
+		const char	*text;
+		const char	*mask;		/* NULL: no secret */
+	} cases[] = {
+		{ "request failed api_key=" B64_40 " retrying",
+		    "Zx8Q...(40 chars)" },
+		{ "config {\"secret\": \"" HEX_64 "\"}", "9f86...(64 chars)" },
+		{ "Authorization: Bearer k7Gm2Rx9Qa4Lz8Tb1Wc6Ny3P",
+		    "k7Gm...(24 chars)" },
+		/* mixed tokens need no context word */
+		{ "session q8w3e7r1t5y9u2i6o4p0a8s7 opened",
+		    "q8w3...(24 chars)" },
+		{ "blob=dGhpcyBpcyBhIHRlc3Qgb2YgYmFzZTY0IGVuY29kaW5n==",
+		    "dGhp...(44 chars)" },
+		/* a path's parts are judged alone */
+		{ "reading /srv/data/" B64_40 "/index", "Zx8Q...(40 chars)" },
+		/* not secrets */
+		{ "request 550e8400-e29b-41d4-a716-446655440000 done", NULL },
+		{ "token=550e8400-e29b-41d4-a716-446655440000", NULL },
+		{ "req-550e8400-e29b-41d4-a716-446655440000x", NULL },
+		{ "the internationalization configuration was successfully "
+		  "reloaded", NULL },
+		{ "bean AbstractSingletonProxyFactoryBean2 created", NULL },
+		{ "loading /usr/lib/x86_64-linux-gnu/libcrypto.so.3", NULL },
+		{ "open /home/User1/Documents/Report2023Final/Summary2024Q1",
+		    NULL },
+		{ "key=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", NULL },
+		{ "key=abababababababababab12", NULL },
+		{ "key=Zx8Qp2LmR7vKt4WnYb9", NULL },	/* 19 */
+		{ "uploaded file.tar sha256 " HEX_64, NULL },
+		{ "commit 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12 pushed",
+		    NULL },
+		{ "etag d41d8cd98f00b204e9800998ecf8427e", NULL },
+		{ "counter 12345678901234567890123 reached", NULL },
+		{ "", NULL },
+	};
+	char	 name[64], mask[64];
+	size_t	 i, n;
+
+	TEST_BEGIN("secret-parse-defaults");
+	CHECK(sec_parse("{}\n") == 0);
+	TEST_END();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(name, sizeof(name), "secret-scan-%s%zu",
+		    cases[i].mask != NULL ? "" : "bad-", i + 1);
+		TEST_BEGIN(name);
+		n = sec_scan(cases[i].text, mask, sizeof(mask));
+		if (cases[i].mask != NULL) {
+			CHECK_INT(n, 1);
+			CHECK_STR(mask, cases[i].mask);
+		} else
+			CHECK_INT(n, 0);
+		TEST_END();
+	}
+
+	TEST_BEGIN("secret-scan-entropy");
+	CHECK(base_entropy("aaaa", 4) == 0);
+	CHECK(near(base_entropy("abcd", 4), 2));
+	CHECK(near(base_entropy("0123456789abcdef", 16), 4));
+	TEST_END();
+
+	TEST_BEGIN("secret-scan-context-distance");
+	CHECK(sec_parse("{context-distance: 8}\n") == 0);
+	CHECK(sec_scan("secret: " HEX_64, mask, sizeof(mask)) == 1);
+	CHECK(sec_scan("secret for it: " HEX_64, mask, sizeof(mask)) == 0);
+	TEST_END();
+
+	TEST_BEGIN("secret-scan-need-context");
+	CHECK(sec_parse("{need-context: all, context: [Apikey]}\n") == 0);
+	CHECK(sec_scan("value " B64_40, mask, sizeof(mask)) == 0);
+	CHECK(sec_scan("APIKEY " B64_40, mask, sizeof(mask)) == 1);
+	CHECK(sec_scan("token " HEX_64, mask, sizeof(mask)) == 0);
+	CHECK(sec_parse("{need-context: none}\n") == 0);
+	CHECK(sec_scan("uploaded file.tar sha256 " HEX_64, mask,
+	    sizeof(mask)) == 1);
+	TEST_END();
+
+	TEST_BEGIN("secret-scan-thresholds");
+	CHECK(sec_parse("{min-length: 41}\n") == 0);
+	CHECK(sec_scan("api_key=" B64_40, mask, sizeof(mask)) == 0);
+	CHECK(sec_parse("{max-length: 39}\n") == 0);
+	CHECK(sec_scan("api_key=" B64_40, mask, sizeof(mask)) == 0);
+	CHECK(sec_parse("{min-entropy: 5.5, min-entropy-hex: 3.9}\n") == 0);
+	CHECK(sec_scan("api_key=" B64_40, mask, sizeof(mask)) == 0);
+	CHECK(sec_scan("secret " HEX_64, mask, sizeof(mask)) == 0);
+	CHECK(sec_parse("{min-entropy: 5.3, min-entropy-hex: 3.7}\n") == 0);
+	CHECK(sec_scan("api_key=" B64_40, mask, sizeof(mask)) == 1);
+	CHECK(sec_scan("secret " HEX_64, mask, sizeof(mask)) == 1);
+	TEST_END();
+
+	TEST_BEGIN("secret-scan-allow");
+	CHECK(sec_parse("{allow: ['Zx8Q.*', 'k7Gm']}\n") == 0);
+	CHECK(sec_scan("api_key=" B64_40, mask, sizeof(mask)) == 0);
+	/* whole tokens only */
+	CHECK(sec_scan("token k7Gm2Rx9Qa4Lz8Tb1Wc6Ny3P", mask,
+	    sizeof(mask)) == 1);
+	TEST_END();
+
+	TEST_BEGIN("secret-scan-several");
+	CHECK(sec_parse("{}\n") == 0);
+	CHECK(sec_scan("a=" B64_40 " b=k7Gm2Rx9Qa4Lz8Tb1Wc6Ny3P "
+	    "secret=" HEX_64, mask, sizeof(mask)) == 3);
+	CHECK_STR(mask, "Zx8Q...(40 chars)");
+	TEST_END();
+
+	TEST_BEGIN("secret-mask");
+	base_secret_mask("abc", 3, mask, sizeof(mask));
+	CHECK_STR(mask, "abc...(3 chars)");
+	base_secret_mask(B64_40, 40, mask, 8);
+	CHECK(strlen(mask) == 7 && strncmp(mask, "Zx8Q...", 7) == 0);
+	TEST_END();
+}
+
+/* One event with this message from source_type st, stamped ts. */
+static void
+said(int64_t ts, const char *st, const char *msg)
+{
+	struct siem_event	 ev;
+	struct sigma_event	 se;
+	int64_t			 t[3];
+	void			*arg[2];
+
+	event_init(&ev);
+	ev.ts = ev.received_at = ts;
+	ev.id = ++cur_id;
+	event_set(&ev, EV_SOURCE_TYPE, st, strlen(st));
+	event_set(&ev, EV_MESSAGE, msg, strlen(msg));
+	event_set(&ev, EV_RAW, msg, strlen(msg));
+	sigma_event_from_event(&se, &ev);
+	t[0] = t[1] = ts;
+	t[2] = ev.id;
+	arg[0] = &se;
+	arg[1] = t;
+	sigma_match(set, &se, on_hit, arg);
+	base_flush(be);
+	sigma_event_done(&se);
+	event_clear(&ev);
+}
+
+static void
+test_secret_rule(void)
+{
+	static const char *shipped =
+	    "etc/rules/secrets/high_entropy_token.yml";
+	const char	*bad =
+	    "title: s\n"
+	    "logsource: {product: any}\n"
+	    "detection: {k: {'|re': '[a-z]{20}'}, condition: k}\n"
+	    "siemd: {secret-entropy: {min-entropy: 12}}\n";
+	const char	*unmapped =
+	    "title: s\n"
+	    "logsource: {product: linux, service: sshd}\n"
+	    "detection: {k: {'|re': '[a-z]{20}'}, condition: k}\n"
+	    "siemd: {secret-entropy: {fields: [NoSuchField]}}\n";
+	const char	*fields =
+	    "title: s\n"
+	    "logsource: {product: any}\n"
+	    "detection: {k: {'|re': '[a-z]{20}'}, condition: k}\n"
+	    "siemd: {secret-entropy: {fields: [raw, user_id]}}\n";
+
+	TEST_BEGIN("secret-rule-shipped-fires-masked");
+	CHECK(setup(NULL, NULL, shipped));
+	CHECK(rule0()->ext != NULL && !rule0()->standalone);
+	CHECK_STR(sigma_ext_type_name(rule0()->ext->type), "secret-entropy");
+	CHECK(base_span(be) == BASE_NV_REPLAY);
+	said(T0, "syslog", "request failed api_key=" B64_40);
+	CHECK_INT(ngot, 1);
+	CHECK_STR(got[0].title, "High-entropy token in a log line");
+	CHECK_STR(got[0].group, "field=message,token=Zx8Q...(40 chars)");
+	CHECK(strstr(got[0].detail, "40 characters in message") != NULL);
+	CHECK(strstr(got[0].detail, "after the word 'key'") != NULL);
+	CHECK(strstr(got[0].detail, "Zx8Qp") == NULL);
+	CHECK_INT(got[0].nids, 1);
+	/* HTTP ingest too, and hex after a context word */
+	said(T0 + S, "http", "rotating secret " HEX_64);
+	CHECK_INT(ngot, 2);
+	CHECK_STR(got[1].group, "field=message,token=9f86...(64 chars)");
+	TEST_END();
+
+	TEST_BEGIN("secret-rule-once-per-token");
+	said(T0 + 2 * S, "syslog", "again api_key=" B64_40);
+	CHECK_INT(ngot, 2);
+	CHECK_INT(base_stats(be)->values, 2);
+	TEST_END();
+
+	TEST_BEGIN("secret-rule-bad-benign");
+	said(T0 + 3 * S, "syslog", "uploaded sha256 " HEX_64);
+	said(T0 + 3 * S, "syslog",
+	    "request 550e8400-e29b-41d4-a716-446655440000 served");
+	said(T0 + 3 * S, "syslog",
+	    "loaded /usr/lib/x86_64-linux-gnu/libcrypto.so.3 for "
+	    "AbstractSingletonProxyFactoryBean2");
+	said(T0 + 3 * S, "syslog", "stripe test key sk_test_"
+	    "4eC39HqLyjWDarjtT1zdp7dc in use");
+	CHECK_INT(ngot, 2);
+	TEST_END();
+
+	TEST_BEGIN("secret-rule-bad-known-format");
+	/* left to the rules for these formats */
+	said(T0 + 4 * S, "syslog", "aws_secret_access_key="
+	    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	said(T0 + 4 * S, "syslog", "charge with sk_live_"
+	    "4eC39HqLyjWDarjtT1zdp7dc");
+	CHECK_INT(ngot, 2);
+	TEST_END();
+
+	TEST_BEGIN("secret-rule-quiet-replay");
+	CHECK(setup(NULL, NULL, shipped));
+	base_set_quiet(be, 1);
+	said(T0, "syslog", "api_key=" B64_40);
+	base_set_quiet(be, 0);
+	said(T0 + S, "syslog", "api_key=" B64_40);
+	CHECK_INT(ngot, 0);
+	TEST_END();
+
+	TEST_BEGIN("secret-rule-fields");
+	CHECK(setup(NULL, fields, NULL));
+	said(T0, "syslog", "token k7Gm2Rx9Qa4Lz8Tb1Wc6Ny3P abcdefghijklmnopqrst");
+	CHECK_INT(ngot, 1);
+	CHECK_STR(got[0].group, "field=raw,token=k7Gm...(24 chars)");
+	TEST_END();
+
+	TEST_BEGIN("secret-rule-bad-section");
+	CHECK(!setup(NULL, bad, NULL));
+	CHECK_INT(rule0()->state, SIGMA_INVALID);
+	CHECK(strstr(rule0()->reason, "siemd: secret-entropy: min-entropy "
+	    "must be") != NULL);
+	CHECK_INT(base_rules(be), 0);
+	CHECK(!setup(NULL, unmapped, NULL));
+	CHECK_INT(rule0()->state, SIGMA_SKIPPED);
+	CHECK(strstr(rule0()->reason, "field NoSuchField not mapped") !=
+	    NULL);
+	TEST_END();
+}
+
+static void
+test_secret_parse_bad(void)
+{
+	static const struct {
+		const char	*yaml;
+		const char	*reason;
+	} cases[] = {
+		{ "{minlength: 20}\n", "unknown key 'minlength'" },
+		{ "{learn: 1d}\n", "unknown key 'learn'" },
+		{ "{group-by: [host]}\n", "unknown key 'group-by'" },
+		{ "[fields]\n", "expected a map" },
+		{ "{min-length: 7}\n", "min-length must be a whole number" },
+		{ "{min-length: 20.5}\n", "min-length must be a whole number" },
+		{ "{max-length: 5000}\n", "max-length must be" },
+		{ "{min-length: 40, max-length: 30}\n",
+		    "max-length 30 is below min-length 40" },
+		{ "{min-entropy: 9}\n", "min-entropy must be a number" },
+		{ "{min-entropy: high}\n", "min-entropy must be a number" },
+		{ "{min-entropy-hex: 4.5}\n", "min-entropy-hex must be" },
+		{ "{context-distance: 0}\n", "context-distance must be" },
+		{ "{need-context: some}\n", "need-context must be none" },
+		{ "{context: []}\n", "context: 1 to" },
+		{ "{context: [key, {a: b}]}\n", "context: item 2" },
+		{ "{context: {key: 1}}\n", "context: expected a list" },
+		{ "{fields: []}\n", "fields: 1 to 8" },
+		{ "{allow: ['(unclosed']}\n", "allow: item 1: missing" },
+	};
+	char	 name[64];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(name, sizeof(name), "secret-parse-bad-%zu", i + 1);
+		TEST_BEGIN(name);
+		CHECK(sec_parse(cases[i].yaml) == -1);
+		CHECK(sec == NULL);
+		if (strstr(sec_err, cases[i].reason) == NULL)
+			printf("FAIL %s: reason \"%s\" lacks \"%s\"\n", name,
+			    sec_err, cases[i].reason), test_failed =
+			    test_case_failed = 1;
+		TEST_END();
+	}
+}
+
 int
 main(void)
 {
@@ -699,6 +1026,10 @@ main(void)
 	test_baseline_math();
 	test_baseline_runs();
 	test_new_value();
+	test_secret_scan();
+	test_secret_parse_bad();
+	test_secret_rule();
+	base_secret_free(sec);
 	done();
 	sigma_map_free(map);
 	TEST_EXIT();
