@@ -810,7 +810,9 @@ test_json(void)
 	CHECK_INT(json_integer_value(json_object_get(j, "max_groups")), 0);
 	CHECK_INT(json_integer_value(json_object_get(j, "max_groups_rule")),
 	    0);
-	CHECK_INT(json_object_size(j), 6);
+	CHECK_INT(json_integer_value(json_object_get(j, "suppress")), -1);
+	CHECK(json_array_size(json_object_get(j, "allowlist")) == 0);
+	CHECK_INT(json_object_size(j), 8);
 	json_decref(j);
 	TEST_END();
 
@@ -837,6 +839,9 @@ test_json(void)
 	    2 * 1024 * 1024);
 	CHECK_INT(json_integer_value(json_object_get(o, "rate_limit")), 50);
 	CHECK_STR(json_string_value(json_object_get(o, "htdocs")), "logs");
+	CHECK_INT(json_integer_value(json_object_get(o, "query_timeout_ms")),
+	    10000);
+	CHECK(json_array_size(json_object_get(o, "metrics_from")) == 0);
 	a = json_object_get(j, "users");
 	CHECK(json_array_size(a) == 1);
 	o = json_array_get(a, 0);
