@@ -40,6 +40,7 @@
 #include "sigma_corr.h"
 #include "sigma_base.h"
 #include "alert_hold.h"
+#include "json_chunks.h"
 
 #define CORRELATE_WINDOW	3600		/* seconds of event time */
 #define CORRELATE_RULES_EVERY	10		/* seconds between rule reports */
@@ -615,7 +616,6 @@ correlate_rules_report(void)
 {
 	struct sigma_rule	*r;
 	json_t			*list, *o, *tags;
-	char			*text;
 	size_t			 i, n, t;
 
 	if (cr.set == NULL)
@@ -653,14 +653,8 @@ correlate_rules_report(void)
 			    json_string(sigma_ext_type_name(r->ext->type)));
 		json_array_append_new(list, o);
 	}
-	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
-		fatalx("%s: json_dumps", __func__);
-	if (strlen(text) + 1 > SIEMD_MAX_PAYLOAD)
-		log_warnx("rule report too large for one message");
-	else if (imsgev_compose(&cr.c.ctx->parent, IMSG_RULES_STATUS, 0, -1,
-	    text, strlen(text) + 1) == -1)
-		fatal("%s: compose", __func__);
-	free(text);
+	/* thousands of rules pass a message's size: sent in pieces */
+	(void)json_chunks_send(&cr.c.ctx->parent, IMSG_RULES_STATUS, list);
 	json_decref(list);
 }
 

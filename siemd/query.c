@@ -46,7 +46,7 @@
 
 #define QUERY_CHUNK		(256 * 1024)	/* bytes per IMSG_QUERY_DATA */
 #define QUERY_BUDGET_MS		10000		/* default time budget */
-#define QUERY_BUDGET_MAX	120000
+#define QUERY_BUDGET_MAX	300000		/* query timeout 5m at most */
 #define QUERY_POLL_US		20000		/* channel checked this often */
 #define QUERY_NICE		10		/* below ingestion on a busy machine */
 #define QUERY_PROGRESS_OPS	1000		/* VM steps between checks */
@@ -317,6 +317,7 @@ struct qproc {
 	int			 cancel;
 	int			 timedout;
 	int64_t			 deadline;	/* µs, monotonic */
+	int64_t			 budget_ms;	/* of the running query */
 	int64_t			 next_poll;
 
 	uint64_t		 queries;
@@ -1019,8 +1020,9 @@ query_sqlerr(int rv, const char *msg)
 {
 	if (rv == SQLITE_INTERRUPT && q.timedout) {
 		q_status = 503;
-		strlcpy(q_detail, "the query took longer than its time budget;"
-		    " narrow the filters or the time range", sizeof(q_detail));
+		snprintf(q_detail, sizeof(q_detail), "the query took longer "
+		    "than its time budget of %lld ms (query timeout); narrow "
+		    "the filters or the time range", (long long)q.budget_ms);
 	} else if (rv == SQLITE_INTERRUPT) {
 		q_status = 499;
 		strlcpy(q_detail, "cancelled", sizeof(q_detail));
@@ -3045,9 +3047,9 @@ query_run(int fd, short events, void *arg)
 	q.running = 1;
 	q.cancel = q.timedout = 0;
 	t0 = mono_us();
-	q.deadline = t0 + (int64_t)(j->budget_ms > 0 ? (j->budget_ms >
-	    QUERY_BUDGET_MAX ? QUERY_BUDGET_MAX : j->budget_ms) :
-	    QUERY_BUDGET_MS) * 1000;
+	q.budget_ms = j->budget_ms > 0 ? (j->budget_ms > QUERY_BUDGET_MAX ?
+	    QUERY_BUDGET_MAX : j->budget_ms) : QUERY_BUDGET_MS;
+	q.deadline = t0 + q.budget_ms * 1000;
 	q.next_poll = t0 + QUERY_POLL_US;
 	q_status = 500;
 	strlcpy(q_detail, "unknown query", sizeof(q_detail));

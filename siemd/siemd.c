@@ -33,6 +33,7 @@
 
 #include "siemd.h"
 #include "control.h"
+#include "json_chunks.h"
 #include "tail_scan.h"
 #include "silence.h"
 #include "rules_load.h"
@@ -957,22 +958,34 @@ parent_dispatch(struct imsgev *iev, struct imsg *imsg)
 		free(text);
 		break;
 	}
-	case IMSG_RULES_STATUS:
+	case IMSG_RULES_STATUS: {
+		static json_t	*pending;
+		json_t		*all;
+
 		if (iev->role != PROC_CORRELATE ||
 		    imsg_get_string(imsg, &json) == -1)
 			return (-1);
+		if ((all = json_chunks_take(&pending, json,
+		    imsg->hdr.peerid)) == NULL)
+			break;
 		free(env.rules_status);
-		if ((env.rules_status = strdup(json)) == NULL)
-			fatal("%s: strdup", __func__);
+		if ((env.rules_status = json_dumps(all, JSON_COMPACT)) == NULL)
+			fatal("%s: json_dumps", __func__);
+		json_decref(all);
 		break;
-	case IMSG_RULES_REQ:
+	}
+	case IMSG_RULES_REQ: {
+		json_t	*all;
+
 		if (iev->role != PROC_WEB || imsg->datalen != 0)
 			return (-1);
-		json = env.rules_status ? env.rules_status : "[]";
-		if (imsgev_compose(iev, IMSG_RULES_ALL, 0, -1, json,
-		    strlen(json) + 1) == -1)
-			log_warn("%s: compose", __func__);
+		if (env.rules_status == NULL ||
+		    (all = json_loads(env.rules_status, 0, NULL)) == NULL)
+			all = json_array();
+		(void)json_chunks_send(iev, IMSG_RULES_ALL, all);
+		json_decref(all);
 		break;
+	}
 	case IMSG_RULE_SOURCE_REQ:
 		if (iev->role != PROC_WEB ||
 		    imsg_get_string(imsg, &json) == -1)

@@ -2268,32 +2268,48 @@ store_dispatch_web(struct imsgev *iev, struct imsg *imsg)
 	return (0);
 }
 
-/* At start the web process learns which tokens stay revoked. */
+/*
+ * At start the web process learns which tokens stay revoked: JSON
+ * arrays of at most STORE_REVOKED_CHUNK entries (each well under 200
+ * bytes, so a message stays below the payload limit); peerid 1 says
+ * more follow, 0 marks the last.
+ */
+#define STORE_REVOKED_CHUNK	4096
+
+static void
+store_send_revoked_chunk(json_t *list, int more)
+{
+	char	*text;
+
+	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
+		fatal("%s: json_dumps", __func__);
+	if (imsgev_compose(st.web, IMSG_REVOKED_LIST, more, -1, text,
+	    strlen(text) + 1) == -1)
+		fatal("%s: compose", __func__);
+	free(text);
+	json_array_clear(list);
+}
+
 static void
 store_send_revoked(void)
 {
 	sqlite3_stmt	*s = st.stmt[STMT_REVOKED];
 	json_t		*list;
-	char		*text;
 
 	if (st.web == NULL)
 		return;
 	if ((list = json_array()) == NULL)
 		fatal("%s: json_array", __func__);
 	sqlite3_bind_int64(s, 1, real_us() / 1000000);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (json_array_size(list) == STORE_REVOKED_CHUNK)
+			store_send_revoked_chunk(list, 1);
 		json_array_append_new(list, json_pack("{s:s,s:I}",
 		    "jti", (const char *)sqlite3_column_text(s, 0),
 		    "exp", (json_int_t)sqlite3_column_int64(s, 1)));
+	}
 	sqlite3_reset(s);
-	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
-		fatal("%s: json_dumps", __func__);
-	if (strlen(text) + 1 > SIEMD_MAX_PAYLOAD)
-		log_warnx("too many revoked tokens to hand over");
-	else if (imsgev_compose(st.web, IMSG_REVOKED_LIST, 0, -1, text,
-	    strlen(text) + 1) == -1)
-		fatal("%s: compose", __func__);
-	free(text);
+	store_send_revoked_chunk(list, 0);
 	json_decref(list);
 }
 

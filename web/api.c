@@ -32,11 +32,13 @@
  *     they are large (API_PAGE_BYTES): next_cursor goes on from there.
  *   - cursor: the next_cursor of the previous page.  It holds the last
  *     id, the time relative bounds were taken against, and a hash of
- *     the filters, under an HMAC whose key is made at each start of
- *     the web process: cursors do not survive a restart (400), and a
- *     cursor used with other filters is a 400.  Paging on id < last id
- *     returns every matching event exactly once, however many events
- *     arrive meanwhile (they have higher ids).
+ *     the filters, under an HMAC whose key is derived from the
+ *     jwt-key secret (api_cursor_key()), so that cursors survive a
+ *     restart; without that secret the key is made at each start and
+ *     they do not (400).  A cursor used with other filters is a
+ *     400.  Paging on id < last id returns every matching event
+ *     exactly once, however many events arrive meanwhile (they have
+ *     higher ids).
  */
 
 #include <sys/types.h>
@@ -61,6 +63,7 @@
 #include "api.h"
 #include "api_rules.h"
 #include "api_explain.h"
+#include "json_chunks.h"
 
 #define CURSOR_VERSION		1
 #define CURSOR_RAW		(1 + 8 + 8 + API_HASH_LEN)
@@ -73,9 +76,19 @@
 #define API_TOP_SCAN_MAX	1000000
 #define API_MAX_BUCKETS		10000
 #define API_STALL_QUEUE		(8 * 1024 * 1024)	/* parser queue */
+/*
+ * Ingestion is stalled when the parsers have taken records in while
+ * the store has committed nothing for this long.  The store commits a
+ * batch at least every second while records come (siemd/store.c), so
+ * thirty seconds is far beyond a slow disk or a long checkpoint.
+ */
+#define API_STALL_SECS		30
+#define API_BUDGET_MIN		1000	/* ms */
+#define API_BUDGET_MAX		300000
+#define CURSOR_KEY_LABEL	"siemd-cursor-key-1"	/* no '.': no JWT */
 
 /* Query parameter names, in enum api_field order. */
-static const char *field_names[FLD_MAX] = {
+const char *const api_field_names[FLD_MAX] = {
 	"app", "event_type", "level", "severity", "host", "user_id",
 	"src_ip", "dest_ip", "request_id", "source_type"
 };
@@ -92,9 +105,14 @@ static const char *top_fields[] = {
 	"level"
 };
 
-static const char *const events_extra[] = { "limit", "cursor", NULL };
-static const char *const export_extra[] = { "format", "limit", NULL };
-static const char *const top_extra[] = { "field", "limit", "scan", NULL };
+/* The other filters api_filter_parse() knows, for the document. */
+const char *const api_filter_names[] = { "from", "to", "http_status", "q",
+    "contains", NULL };
+/* What each endpoint takes besides the filters. */
+const char *const api_events_extra[] = { "limit", "cursor", NULL };
+/* export: limit is the most events the whole export holds */
+const char *const api_export_extra[] = { "format", "limit", NULL };
+const char *const api_top_extra[] = { "field", "limit", "scan", NULL };
 
 struct status_wait {
 	uint32_t	 ticket;
@@ -105,6 +123,31 @@ struct status_wait {
 #define WAIT_STATUS	0		/* /status */
 #define WAIT_READY	1		/* /readyz */
 #define WAIT_METRICS	2		/* /metrics */
+
+/* Upper bounds of the query duration buckets, in seconds. */
+static const double	 query_buckets[] = {
+	0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
+};
+#define QBUCKETS	(sizeof(query_buckets) / sizeof(query_buckets[0]))
+
+/* Query kinds by enum query_kind, for the histogram's label. */
+static const char *query_kinds[QK_MAX] = {
+	[QK_EVENTS] = "events",
+	[QK_EVENT] = "event",
+	[QK_APPS] = "apps",
+	[QK_EVENT_TYPES] = "event_types",
+	[QK_HOSTS] = "hosts",
+	[QK_HOST] = "host",
+	[QK_STATS] = "stats",
+	[QK_TIMELINE] = "timeline",
+	[QK_TOP] = "top",
+	[QK_HEALTH] = "health",
+	[QK_ALERTS] = "alerts",
+	[QK_ALERT] = "alert",
+	[QK_ALERT_STATS] = "alert_stats",
+	[QK_SILENCES] = "silences",
+	[QK_ALLOWLIST] = "allowlist",
+};
 
 static struct {
 	struct proc_ctx		*ctx;
@@ -125,6 +168,15 @@ static struct {
 	uint64_t		 queries;
 	uint64_t		 query_errors;
 	uint64_t		 cancels;
+	int			 budget_ms;	/* query timeout */
+	/* query durations per kind, seen from here: counts, +Inf last */
+	uint64_t		 qhist[QK_MAX][QBUCKETS + 1];
+	double			 qhist_sum[QK_MAX];
+	/* ingestion stall: the last figures and when they changed */
+	int64_t			 stall_in;	/* records the parsers took */
+	int64_t			 stall_out;	/* events the store committed */
+	time_t			 stall_since;	/* in moved, out did not */
+	int			 stall_seen;
 } api;
 
 static int	 api_dispatch_query(struct imsgev *, struct imsg *);
@@ -135,6 +187,9 @@ static void	 metrics_answer(struct conn *);
 static void	 api_reload_answer(const char *);
 static void	 api_status_timer(int, short, void *);
 static void	 call_closed(struct conn *, void *);
+static void	 stall_update(json_t *, time_t);
+static void	 api_openapi_bodies(json_t *);
+static void	 add_body(json_t *, const char *, json_t *);
 
 int64_t
 api_now(void)
@@ -582,7 +637,7 @@ filter_value(struct api_filter *f, int fld, int negate, const char *v,
 			*err = "a filter value is not UTF-8";
 			return (-1);
 		}
-		snprintf(key, sizeof(key), "not_%s", field_names[fld]);
+		snprintf(key, sizeof(key), "not_%s", api_field_names[fld]);
 		json_array_append_new(jlist(f->json, key), s);
 		f->nots[fld][f->nnots[fld]++] = json_string_value(s);
 		return (0);
@@ -611,7 +666,7 @@ filter_value(struct api_filter *f, int fld, int negate, const char *v,
 		*err = "a filter value is not UTF-8";
 		return (-1);
 	}
-	json_array_append_new(jlist(f->json, field_names[fld]), s);
+	json_array_append_new(jlist(f->json, api_field_names[fld]), s);
 	f->values[fld][f->nvalues[fld]++] = json_string_value(s);
 	return (0);
 }
@@ -641,7 +696,7 @@ api_filter_parse(struct api_filter *f, const struct http_param *params,
 		negate = strncmp(name, "not_", 4) == 0;
 		for (fld = 0; fld < FLD_MAX; fld++)
 			if (strcmp(name + (negate ? 4 : 0),
-			    field_names[fld]) == 0)
+			    api_field_names[fld]) == 0)
 				break;
 		if (fld < FLD_MAX) {
 			for (; *v != '\0'; v = *e ? e + 1 : e) {
@@ -761,6 +816,32 @@ api_cursor_init(void)
 	if (sodium_init() == -1)
 		fatalx("%s: sodium_init", __func__);
 	crypto_auth_keygen(api.key);
+	api.keyed = 1;
+}
+
+/*
+ * The cursor key from a secret that outlives the process (the token
+ * key): HMAC-SHA-256 of a fixed label under the secret, so that the
+ * two keys are not the same and neither reveals the other.  Without
+ * a secret, a random key.
+ */
+void
+api_cursor_key(const void *secret, size_t len)
+{
+	crypto_auth_hmacsha256_state	 st;
+
+	if (secret == NULL || len == 0) {
+		api_cursor_init();
+		return;
+	}
+	if (sodium_init() == -1)
+		fatalx("%s: sodium_init", __func__);
+	crypto_auth_hmacsha256_init(&st, secret, len);
+	crypto_auth_hmacsha256_update(&st,
+	    (const unsigned char *)CURSOR_KEY_LABEL,
+	    sizeof(CURSOR_KEY_LABEL) - 1);
+	crypto_auth_hmacsha256_final(&st, api.key);
+	sodium_memzero(&st, sizeof(st));
 	api.keyed = 1;
 }
 
@@ -1097,6 +1178,32 @@ api_event_json(const struct event_view *v)
 
 /* the query processes ---------------------------------------------- */
 
+/* The configured query timeout, clamped to what the parser allows. */
+void
+api_budget_set(int64_t ms)
+{
+	if (ms < API_BUDGET_MIN)
+		ms = API_BUDGET_MIN;
+	if (ms > API_BUDGET_MAX)
+		ms = API_BUDGET_MAX;
+	api.budget_ms = ms;
+}
+
+int
+api_budget_ms(void)
+{
+	return (api.budget_ms > 0 ? api.budget_ms : API_DEFAULT_BUDGET_MS);
+}
+
+static int64_t
+api_mono_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
 void
 api_init(struct proc_ctx *ctx)
 {
@@ -1170,6 +1277,8 @@ api_query(int kind, json_t *params, int budget_ms, api_done_cb done,
 		api.next_reqid = 1;
 	call->reqid = api.next_reqid;
 	call->proc = best;
+	call->kind = kind;
+	call->t0 = api_mono_us();
 	call->done = done;
 	call->arg = arg;
 	memset(&req, 0, sizeof(req));
@@ -1248,6 +1357,16 @@ api_dispatch_query(struct imsgev *iev, struct imsg *imsg)
 	if (len == 0 || memchr(data, '\0', len) != (const char *)data +
 	    len - 1)
 		return (-1);
+	if (call->kind >= 0 && call->kind < QK_MAX) {
+		double	 secs = (api_mono_us() - call->t0) / 1e6;
+		size_t	 k;
+
+		for (k = 0; k < QBUCKETS; k++)
+			if (secs <= query_buckets[k])
+				break;
+		api.qhist[call->kind][k]++;
+		api.qhist_sum[call->kind] += secs;
+	}
 	if (call->orphan) {
 		api_call_free(call);
 		return (0);
@@ -1461,7 +1580,7 @@ req_search(struct request *req, struct api_filter *f,
 	if (cur != NULL && *cur != '\0' &&
 	    api_cursor_decode(cur, before, now, chash) == -1) {
 		http_problem(req->conn, 400, "cursor: not a cursor of this "
-		    "server (cursors do not survive a restart)");
+		    "server (or made under another token key)");
 		return (-1);
 	}
 	if (req_filter(req, f, *now, extra) == -1)
@@ -1487,7 +1606,7 @@ api_events(struct request *req)
 
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		fatal("%s: calloc", __func__);
-	if (req_search(req, &f, events_extra, &before, &x->now,
+	if (req_search(req, &f, api_events_extra, &before, &x->now,
 	    x->hash) == -1) {
 		free(x);
 		return;
@@ -1557,6 +1676,7 @@ struct export {
 	size_t		 off;
 	int		 more;
 	int		 started;
+	int64_t		 left;		/* events still wanted; -1: all */
 	const char	*type;
 	const char	*header;	/* csv: the first line */
 	char		 disposition[128];
@@ -1617,6 +1737,15 @@ export_done(struct api_call *call, int status, const char *detail)
 	call->body = NULL;
 	x->more = json_is_true(json_object_get(call->meta, "more"));
 	last = json_object_get(call->meta, "last_id");
+	if (x->left > 0) {
+		x->left -= json_integer_value(json_object_get(call->meta,
+		    "count"));
+		if (x->left <= 0)
+			x->more = 0;
+		else if (x->left < API_EXPORT_PAGE)
+			json_object_set_new(x->params, "limit",
+			    json_integer(x->left));
+	}
 	if (x->more && json_is_integer(last))
 		json_object_set(x->params, "before_id", last);
 	else
@@ -1675,7 +1804,8 @@ export_page(struct export *x)
 /*
  * Every matching event, newest first, page by page: the next page is
  * asked for only once the client has taken the last one, so that a
- * slow client holds one page, never the whole result.
+ * slow client holds one page, never the whole result.  limit, when
+ * given, is the most events the export holds, over every page.
  */
 void
 api_export(struct request *req)
@@ -1691,11 +1821,16 @@ api_export(struct request *req)
 	struct export		*x;
 	const char		*fmt = request_query(req, "format");
 	const char		*ext;
+	int64_t			 limit;
 
 	if (fmt == NULL || *fmt == '\0')
 		fmt = "jsonl";
+	if (req_int(req, "limit", -1, 1, INT64_MAX, &limit,
+	    "limit: a positive number of events") == -1)
+		return;
 	if ((x = calloc(1, sizeof(*x))) == NULL)
 		fatal("%s: calloc", __func__);
+	x->left = limit;
 	if (strcmp(fmt, "jsonl") == 0) {
 		x->type = "application/x-ndjson";
 		ext = "jsonl";
@@ -1711,7 +1846,7 @@ api_export(struct request *req)
 		http_problem(req->conn, 400, "format: jsonl, csv or ecs");
 		return;
 	}
-	if (req_filter(req, &f, api_now(), export_extra) == -1) {
+	if (req_filter(req, &f, api_now(), api_export_extra) == -1) {
 		free(x);
 		return;
 	}
@@ -1720,8 +1855,8 @@ api_export(struct request *req)
 	    ext);
 	x->params = json_deep_copy(f.json);
 	api_filter_free(&f);
-	json_object_set_new(x->params, "limit",
-	    json_integer(API_EXPORT_PAGE));
+	json_object_set_new(x->params, "limit", json_integer(limit > 0 &&
+	    limit < API_EXPORT_PAGE ? limit : API_EXPORT_PAGE));
 	json_object_set_new(x->params, "max_bytes",
 	    json_integer(API_PAGE_BYTES));
 	json_object_set_new(x->params, "format", json_string(fmt));
@@ -1971,7 +2106,7 @@ api_top(struct request *req)
 	    req_int(req, "scan", API_TOP_SCAN, 1, API_TOP_SCAN_MAX, &scan,
 	    "scan: a number from 1 to 1000000") == -1)
 		return;
-	if (req_filter(req, &f, api_now(), top_extra) == -1)
+	if (req_filter(req, &f, api_now(), api_top_extra) == -1)
 		return;
 	p = json_deep_copy(f.json);
 	api_filter_free(&f);
@@ -1995,11 +2130,24 @@ api_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			return (-1);
 		api_reload_answer(s);
 		break;
-	case IMSG_RULES_ALL:
+	case IMSG_RULES_ALL: {
+		static json_t	*pending;
+		json_t		*all;
+		char		*text;
+
 		if (imsg_get_string(imsg, &s) == -1)
 			return (-1);
-		api_rules_answer(s);
+		/* in pieces when the rules are many */
+		if ((all = json_chunks_take(&pending, s,
+		    imsg->hdr.peerid)) == NULL)
+			break;
+		if ((text = json_dumps(all, JSON_COMPACT)) == NULL)
+			fatal("%s: json_dumps", __func__);
+		api_rules_answer(text);
+		free(text);
+		json_decref(all);
 		break;
+	}
 	case IMSG_RULE_SOURCE:
 		if (imsg_get_string(imsg, &s) == -1)
 			return (-1);
@@ -2016,6 +2164,7 @@ api_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		json_decref(api.status);
 		api.status = json_loads(s, 0, NULL);
 		api.status_at = time(NULL);
+		stall_update(api.status, api.status_at);
 		api.status_asked = 0;
 		api_status_answer();
 		break;
@@ -2033,19 +2182,84 @@ api_status_timer(int fd, short events, void *arg)
 	api_status_answer();
 }
 
+/*
+ * A readiness check that failed: its name (what a monitor matches on)
+ * and a sentence for people.
+ */
+#define READY_MAX_FAILED	8
+struct ready {
+	char	 why[512];
+	char	 failed[READY_MAX_FAILED][24];
+	int	 nfailed;
+};
+
+static void
+ready_fail(struct ready *r, const char *name, const char *why)
+{
+	int	 i;
+
+	if (r->why[0] != '\0')
+		strlcat(r->why, "; ", sizeof(r->why));
+	strlcat(r->why, why, sizeof(r->why));
+	for (i = 0; i < r->nfailed; i++)
+		if (strcmp(r->failed[i], name) == 0)
+			return;
+	if (r->nfailed < READY_MAX_FAILED)
+		strlcpy(r->failed[r->nfailed++], name, sizeof(r->failed[0]));
+}
+
+/*
+ * Follow what the parsers took in and what the store committed, each
+ * time the parent reports: stall_since is when records came in while
+ * the store's figure stood still, and it clears when the store moves.
+ */
+static void
+stall_update(json_t *st, time_t now)
+{
+	json_t		*p, *cnt, *v;
+	const char	*name;
+	int64_t		 in = 0, out = 0;
+	int		 nin = 0, nout = 0;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(st, "processes"), i, p) {
+		name = json_string_value(json_object_get(p, "name"));
+		cnt = json_object_get(p, "counters");
+		if (name == NULL || !json_is_object(cnt))
+			continue;
+		if (strcmp(name, "parser") == 0 &&
+		    json_is_integer(v = json_object_get(cnt, "parsed"))) {
+			in += json_integer_value(v);
+			nin++;
+		} else if (strcmp(name, "store") == 0 &&
+		    json_is_integer(v = json_object_get(cnt, "stored"))) {
+			out += json_integer_value(v);
+			nout++;
+		}
+	}
+	if (nin == 0 || nout == 0)
+		return;
+	if (!api.stall_seen || out != api.stall_out)
+		api.stall_since = 0;
+	else if (in != api.stall_in && api.stall_since == 0)
+		api.stall_since = now;
+	api.stall_seen = 1;
+	api.stall_in = in;
+	api.stall_out = out;
+}
+
 /* Is every process alive, and is ingestion flowing? */
-static int
-status_problems(json_t *st, char *why, size_t len)
+static void
+status_problems(json_t *st, struct ready *r)
 {
 	json_t		*p, *v, *cnt;
 	const char	*name;
+	char		 line[96];
 	size_t		 i;
-	int		 bad = 0;
 
-	why[0] = '\0';
 	if (!json_is_array(json_object_get(st, "processes"))) {
-		strlcpy(why, "no process status from the parent", len);
-		return (1);
+		ready_fail(r, "status", "no process status from the parent");
+		return;
 	}
 	json_array_foreach(json_object_get(st, "processes"), i, p) {
 		name = json_string_value(json_object_get(p, "name"));
@@ -2054,40 +2268,69 @@ status_problems(json_t *st, char *why, size_t len)
 		v = json_object_get(p, "alive");
 		cnt = json_object_get(p, "counters");
 		if (!json_is_true(v)) {
-			strlcat(why, why[0] ? "; " : "", len);
-			strlcat(why, name, len);
-			strlcat(why, " is not running", len);
-			bad = 1;
+			snprintf(line, sizeof(line), "%s is not running",
+			    name);
+			ready_fail(r, "processes", line);
 		} else if (strcmp(name, "parser") == 0 &&
 		    json_integer_value(json_object_get(cnt, "queue")) >=
-		    API_STALL_QUEUE) {
-			strlcat(why, why[0] ? "; " : "", len);
-			strlcat(why, "ingestion is held back: the store is "
-			    "behind", len);
-			bad = 1;
-		} else if (strcmp(name, "store") == 0 &&
-		    !json_is_object(cnt)) {
-			strlcat(why, why[0] ? "; " : "", len);
-			strlcat(why, "the store has not reported", len);
-			bad = 1;
-		}
+		    API_STALL_QUEUE)
+			ready_fail(r, "ingest_backlog", "ingestion is held "
+			    "back: the store is behind");
+		else if (strcmp(name, "store") == 0 &&
+		    !json_is_object(cnt))
+			ready_fail(r, "store_reporting",
+			    "the store has not reported");
 	}
-	return (bad);
+	if (api.stall_since != 0 &&
+	    time(NULL) - api.stall_since >= API_STALL_SECS) {
+		snprintf(line, sizeof(line), "ingestion is stalled: records "
+		    "came in and nothing was stored for %lld s",
+		    (long long)(time(NULL) - api.stall_since));
+		ready_fail(r, "ingest_stalled", line);
+	}
+}
+
+/* 503 problem details with the names of the failed checks. */
+static void
+ready_problem(struct conn *c, const struct ready *r)
+{
+	struct request	*req = conn_request(c);
+	json_t		*js, *a;
+	char		*s;
+	int		 i;
+
+	if ((a = json_array()) == NULL)
+		fatal("%s: json_array", __func__);
+	for (i = 0; i < r->nfailed; i++)
+		json_array_append_new(a, json_string(r->failed[i]));
+	js = json_pack("{s:s, s:s, s:i, s:s, s:o}", "type", "about:blank",
+	    "title", http_reason(503), "status", 503, "detail", r->why,
+	    "failed", a);
+	if (js == NULL)
+		fatalx("%s: json_pack", __func__);
+	if (req != NULL && req->path != NULL)
+		json_object_set_new(js, "instance", json_string(req->path));
+	if ((s = json_dumps(js, JSON_COMPACT)) == NULL)
+		fatalx("%s: json_dumps", __func__);
+	json_decref(js);
+	resp_send(c, 503, "application/problem+json", NULL, s, strlen(s));
+	free(s);
 }
 
 static void
 done_ready(struct api_call *call, int status, const char *detail)
 {
 	struct conn	*c;
-	char		*why = call->arg;
+	struct ready	*r = call->arg;
 	static const char ok[] = "{\"status\":\"ready\"}";
 
 	if ((c = request_lookup(call->ticket)) != NULL) {
+		resp_watch(c, NULL, NULL, NULL);
 		if (status != 200)
-			strlcat(why, why[0] ? "; the database cannot be read" :
-			    "the database cannot be read", 512);
-		if (why[0] != '\0')
-			http_problem(c, 503, why);
+			ready_fail(r, "database",
+			    "the database cannot be read");
+		if (r->nfailed > 0)
+			ready_problem(c, r);
 		else
 			resp_send(c, 200, "application/json", NULL, ok,
 			    sizeof(ok) - 1);
@@ -2101,8 +2344,8 @@ api_status_answer(void)
 	struct status_wait	*w;
 	struct conn		*c;
 	struct api_call		*call;
+	struct ready		*ready;
 	json_t			*js;
-	char			*why;
 	int			 i;
 
 	evtimer_del(&api.status_ev);
@@ -2129,17 +2372,16 @@ api_status_answer(void)
 			json_decref(js);
 			continue;
 		}
-		if ((why = calloc(1, 512)) == NULL)
+		if ((ready = calloc(1, sizeof(*ready))) == NULL)
 			fatal("%s: calloc", __func__);
-		status_problems(api.status, why, 512);
+		status_problems(api.status, ready);
 		js = json_object();
-		call = api_query(QK_HEALTH, js, 2000, done_ready, why);
+		call = api_query(QK_HEALTH, js, 2000, done_ready, ready);
 		json_decref(js);
 		if (call == NULL) {
-			strlcat(why, why[0] ? "; no query process" :
-			    "no query process", 512);
-			http_problem(c, 503, why);
-			free(why);
+			ready_fail(ready, "query", "no query process");
+			ready_problem(c, ready);
+			free(ready);
 			continue;
 		}
 		call->ticket = w->ticket;
@@ -2207,28 +2449,95 @@ metric_name(char *out, size_t len, const char *a, const char *b)
 }
 
 /*
+ * Counter names of the processes that are levels, not totals: sizes
+ * of queues and tables, things open now, peaks, last and largest
+ * values, settings.  Every other integer a process reports only grows
+ * while it runs.
+ */
+static int
+metric_is_gauge(const char *key, json_t *v)
+{
+	static const char *gauges[] = {
+		"active", "alert_keys", "allowlist", "base_groups",
+		"base_learning", "base_values", "connections",
+		"corr_groups", "corr_lateness_s", "corr_max_groups",
+		"corr_max_groups_rule", "database", "files", "key_filters",
+		"last_event_id", "open", "partition", "partition_events",
+		"partitions", "partitions_open", "paused", "pending",
+		"queue", "queued", "replaying", "rule_files", "rules_loaded",
+		"rules_skipped", "silences", "uptime", NULL
+	};
+	size_t	 len = strlen(key);
+
+	if (!json_is_integer(v))
+		return (1);
+	if (strncmp(key, "max_", 4) == 0 || strncmp(key, "last_", 5) == 0 ||
+	    (len > 5 && strcmp(key + len - 5, "_peak") == 0) ||
+	    (len > 4 && strcmp(key + len - 4, "_max") == 0))
+		return (1);
+	return (name_in(key, gauges));
+}
+
+/* siemd_query_duration_seconds: one histogram per query kind seen. */
+static void
+metrics_queries(struct evbuffer *out)
+{
+	uint64_t	 cum;
+	size_t		 k, b;
+	char		 le[32];
+
+	evbuffer_add_printf(out, "# HELP siemd_query_duration_seconds Time "
+	    "from sending a query to its answer, waiting included, by "
+	    "kind.\n# TYPE siemd_query_duration_seconds histogram\n");
+	for (k = 0; k < QK_MAX; k++) {
+		for (cum = 0, b = 0; b <= QBUCKETS; b++)
+			cum += api.qhist[k][b];
+		if (cum == 0 || query_kinds[k] == NULL)
+			continue;
+		for (cum = 0, b = 0; b <= QBUCKETS; b++) {
+			cum += api.qhist[k][b];
+			if (b < QBUCKETS)
+				snprintf(le, sizeof(le), "%g",
+				    query_buckets[b]);
+			else
+				strlcpy(le, "+Inf", sizeof(le));
+			evbuffer_add_printf(out,
+			    "siemd_query_duration_seconds_bucket{kind=\"%s\","
+			    "le=\"%s\"} %llu\n", query_kinds[k], le,
+			    (unsigned long long)cum);
+		}
+		evbuffer_add_printf(out,
+		    "siemd_query_duration_seconds_sum{kind=\"%s\"} %.6f\n"
+		    "siemd_query_duration_seconds_count{kind=\"%s\"} %llu\n",
+		    query_kinds[k], api.qhist_sum[k], query_kinds[k],
+		    (unsigned long long)cum);
+	}
+}
+
+/*
  * The counters of every process as Prometheus samples: one family per
  * role and counter (siemd_store_stored, siemd_parser_parsed, ...) with
  * the instance as its only label, and siemd_process_up.  The counters
  * are figures of the process, never of a user or an address; nested
  * objects (per-source tables keyed by file names) are left out, the
- * sources page has them.  Their type is not known here: untyped.
+ * sources page has them.  Totals are counters, levels gauges
+ * (metric_is_gauge()); the names stay those of the status page.
  */
 static void
 metrics_answer(struct conn *c)
 {
-	json_t		*families, *p, *v, *lines;
+	json_t		*families, *types, *p, *v, *lines;
 	const char	*name, *key, *br;
-	char		 role[32], inst[24], mname[160], line[256], *http;
+	char		 role[32], inst[24], mname[160], line[256];
 	size_t		 i, n, l;
 	struct evbuffer	*out;
 
 	if ((out = evbuffer_new()) == NULL ||
-	    (families = json_object()) == NULL)
+	    (families = json_object()) == NULL ||
+	    (types = json_object()) == NULL)
 		fatal("%s: alloc", __func__);
-	http = router_metrics_http();
-	evbuffer_add(out, http, strlen(http));
-	free(http);
+	router_metrics_http(out);
+	metrics_queries(out);
 	evbuffer_add_printf(out, "# HELP siemd_process_up 1 while the "
 	    "process runs.\n# TYPE siemd_process_up gauge\n");
 	json_array_foreach(json_object_get(api.status, "processes"), i, p) {
@@ -2263,18 +2572,23 @@ metrics_answer(struct conn *c)
 			if ((lines = json_object_get(families, mname)) == NULL) {
 				lines = json_array();
 				json_object_set_new(families, mname, lines);
+				json_object_set_new(types, mname,
+				    json_string(metric_is_gauge(key, v) ?
+				    "gauge" : "counter"));
 			}
 			json_array_append_new(lines, json_string(line));
 		}
 	}
 	/* each family once, its samples together */
 	json_object_foreach(families, key, lines) {
-		evbuffer_add_printf(out, "# TYPE %s untyped\n", key);
+		evbuffer_add_printf(out, "# TYPE %s %s\n", key,
+		    json_string_value(json_object_get(types, key)));
 		json_array_foreach(lines, l, v)
 			evbuffer_add_printf(out, "%s%s", key,
 			    json_string_value(v));
 	}
 	json_decref(families);
+	json_decref(types);
 	n = evbuffer_get_length(out);
 	resp_send(c, 200, "text/plain; version=0.0.4; charset=utf-8", NULL,
 	    (const char *)evbuffer_pullup(out, -1), n);
@@ -2339,8 +2653,11 @@ api_reload_answer(const char *text)
 }
 
 /*
- * 200 when every process runs, ingestion is not held back and a query
- * process reads the database; else 503 saying what is wrong.
+ * 200 when every process runs, ingestion is neither held back nor
+ * stalled and a query process reads the database; else 503 saying
+ * what is wrong, with the names of the failed checks in "failed"
+ * (processes, ingest_backlog, store_reporting, ingest_stalled,
+ * database, query, status).
  */
 void
 api_readyz(struct request *req)
@@ -2373,7 +2690,16 @@ add_params(json_t *op, int filters, const char *const *extra)
 		"request id",
 		"source type or class"
 	};
+	static const char *fdescs[] = {
+		"start, inclusive: ISO 8601 or relative (-15m, -24h, -7d, "
+		"now)",
+		"end, inclusive: ISO 8601 or relative",
+		"404, 5xx or 400-499; comma-separated",
+		"full text: words, \"phrases\", prefix*, OR, -term",
+		"substring of message or http_path; repeatable"
+	};
 	json_t	*a;
+	char	 name[64], desc[128];
 	int	 i;
 
 	if ((a = json_object_get(op, "parameters")) == NULL) {
@@ -2381,20 +2707,20 @@ add_params(json_t *op, int filters, const char *const *extra)
 		json_object_set_new(op, "parameters", a);
 	}
 	if (filters) {
-		json_array_append_new(a, qparam("from", "string",
-		    "start, inclusive: ISO 8601 or relative (-15m, -24h, -7d, "
-		    "now)"));
-		json_array_append_new(a, qparam("to", "string",
-		    "end, inclusive: ISO 8601 or relative"));
-		for (i = 0; i < FLD_MAX; i++)
-			json_array_append_new(a, qparam(field_names[i],
+		for (i = 0; api_filter_names[i] != NULL; i++)
+			json_array_append_new(a, qparam(api_filter_names[i],
+			    "string", i < (int)(sizeof(fdescs) /
+			    sizeof(fdescs[0])) ? fdescs[i] :
+			    api_filter_names[i]));
+		for (i = 0; i < FLD_MAX; i++) {
+			json_array_append_new(a, qparam(api_field_names[i],
 			    "string", descs[i]));
-		json_array_append_new(a, qparam("http_status", "string",
-		    "404, 5xx or 400-499; comma-separated"));
-		json_array_append_new(a, qparam("q", "string",
-		    "full text: words, \"phrases\", prefix*, OR, -term"));
-		json_array_append_new(a, qparam("contains", "string",
-		    "substring of message or http_path; repeatable"));
+			snprintf(name, sizeof(name), "not_%s",
+			    api_field_names[i]);
+			snprintf(desc, sizeof(desc), "exclude events whose %s "
+			    "is one of these exact values", api_field_names[i]);
+			json_array_append_new(a, qparam(name, "string", desc));
+		}
 	}
 	for (; extra != NULL && *extra != NULL; extra++)
 		json_array_append_new(a, qparam(*extra, "string", *extra));
@@ -2418,7 +2744,6 @@ add_schema(json_t *op, json_t *schema)
 void
 api_openapi(json_t *doc)
 {
-	static const char *const export_p[] = { "format", NULL };
 	static const char *const stream_p[] = { "since_id", "access_token",
 	    NULL };
 	static const char *const types_p[] = { "app", NULL };
@@ -2434,11 +2759,11 @@ api_openapi(json_t *doc)
 		int		 filters;
 		const char *const *extra;
 	} ops[] = {
-		{ "/events", "get", 1, events_extra },
-		{ "/events/export", "get", 1, export_p },
+		{ "/events", "get", 1, api_events_extra },
+		{ "/events/export", "get", 1, api_export_extra },
 		{ "/event-types", "get", 0, types_p },
 		{ "/timeline", "get", 0, timeline_p },
-		{ "/top", "get", 1, top_extra },
+		{ "/top", "get", 1, api_top_extra },
 		{ "/stream/events", "get", 1, stream_p },
 	};
 
@@ -2505,4 +2830,64 @@ api_openapi(json_t *doc)
 		json_object_set_new(json_object_get(json_object_get(op,
 		    "responses"), "200"), "content", json_pack("{s:{s:{s:s}}}",
 		    "text/event-stream", "schema", "type", "string"));
+	api_openapi_bodies(paths);
+}
+
+/* A JSON request body with this schema; required. */
+static void
+add_body(json_t *op, const char *type, json_t *schema)
+{
+	if (op == NULL) {
+		json_decref(schema);
+		return;
+	}
+	json_object_set_new(op, "requestBody", json_pack("{s:b, s:{s:{s:o}}}",
+	    "required", 1, "content", type, "schema", schema));
+}
+
+/*
+ * Request bodies of the POST routes whose handlers read a fixed
+ * shape, and Last-Event-ID on both live streams.
+ */
+static void
+api_openapi_bodies(json_t *paths)
+{
+	static const char *const streams[] = { "/stream/events",
+	    "/stream/alerts" };
+	const char	*root = ROUTER_API_ROOT;
+	char		 path[128];
+	json_t		*op, *a;
+	size_t		 i;
+
+	snprintf(path, sizeof(path), "%s/auth/login", root);
+	op = json_object_get(json_object_get(paths, path), "post");
+	add_body(op, "application/json", json_pack("{s:s, s:[s, s], "
+	    "s:{s:{s:s}, s:{s:s}}}", "type", "object",
+	    "required", "username", "password", "properties",
+	    "username", "type", "string", "password", "type", "string"));
+	snprintf(path, sizeof(path), "%s/ingest", root);
+	op = json_object_get(json_object_get(paths, path), "post");
+	if (op != NULL)
+		json_object_set_new(op, "requestBody", json_pack(
+		    "{s:b, s:{s:{s:{s:[{s:s}, {s:s, s:{s:s}}]}}, "
+		    "s:{s:{s:s}}}}", "required", 1, "content",
+		    "application/json", "schema", "oneOf",
+		    "type", "object", "type", "array", "items", "type",
+		    "object", "application/x-ndjson", "schema", "type",
+		    "string"));
+	for (i = 0; i < sizeof(streams) / sizeof(streams[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", root, streams[i]);
+		if ((op = json_object_get(json_object_get(paths, path),
+		    "get")) == NULL)
+			continue;
+		if ((a = json_object_get(op, "parameters")) == NULL) {
+			a = json_array();
+			json_object_set_new(op, "parameters", a);
+		}
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:{s:s}, "
+		    "s:s}", "name", "Last-Event-ID", "in", "header",
+		    "required", 0, "schema", "type", "string", "description",
+		    "the id of the last event received: the stream resumes "
+		    "after it"));
+	}
 }

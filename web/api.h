@@ -25,7 +25,8 @@
 #define API_MAX_Q		1024	/* bytes of q */
 #define API_MAX_TERMS		32	/* terms of q */
 #define API_FTS_MAX		(API_MAX_Q * 3 + 64)	/* sanitized q */
-#define API_BUDGET_MS		10000	/* a query's time budget */
+#define API_DEFAULT_BUDGET_MS	10000	/* a query's time budget */
+#define API_BUDGET_MS		api_budget_ms()	/* query timeout */
 #define API_EXPORT_BUDGET_MS	30000	/* per export page */
 #define API_EXPORT_PAGE		2000	/* events per export page */
 #define API_PAGE_BYTES		(4 * 1024 * 1024)	/* answer size cap */
@@ -103,7 +104,16 @@ struct api_call {
 	void			*arg;
 	int			 freearg;	/* free(arg) with the call */
 	uint32_t		 ticket;	/* the request, if any */
+	int			 kind;		/* enum query_kind */
+	int64_t			 t0;		/* sent, monotonic µs */
 };
+
+/* api.c: parameter names, shared by the parser and the document */
+extern const char *const api_field_names[FLD_MAX];	/* and not_<name> */
+extern const char *const api_filter_names[];
+extern const char *const api_events_extra[];
+extern const char *const api_export_extra[];
+extern const char *const api_top_extra[];
 
 /* api.c: pure helpers, exposed for the unit tests */
 int		 api_time_parse(const char *, int64_t, int64_t *);
@@ -118,6 +128,7 @@ void		 api_filter_hash(const struct api_filter *, uint8_t *);
 int		 api_filter_match(const struct api_filter *,
 		    const struct event_view *);
 void		 api_cursor_init(void);
+void		 api_cursor_key(const void *, size_t);
 int		 api_cursor_encode(int64_t, int64_t, const uint8_t *, char *,
 		    size_t);
 int		 api_cursor_decode(const char *, int64_t *, int64_t *,
@@ -127,6 +138,8 @@ char		*api_iso_time(int64_t, char *, size_t);
 int64_t		 api_now(void);
 
 /* api.c: the query processes */
+void		 api_budget_set(int64_t);
+int		 api_budget_ms(void);
 void		 api_init(struct proc_ctx *);
 struct proc_ctx	*api_ctx(void);
 struct api_call	*api_query(int, json_t *, int, api_done_cb, void *);

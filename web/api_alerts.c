@@ -67,6 +67,8 @@ enum answer {
 	ANS_NOTE,		/* 201, the note */
 	ANS_SILENCE,		/* 201, the silence */
 	ANS_ENTRY,		/* 201, the allow-list entry */
+	ANS_SILENCE_EDITED,	/* 200, the silence */
+	ANS_ENTRY_EDITED,	/* 200, the allow-list entry */
 	ANS_DELETED		/* 204 */
 };
 
@@ -84,6 +86,8 @@ struct aclient {
 	int64_t			 last;		/* updated_at last sent */
 	int			 missed;	/* live news while catching up */
 	int			 resumed;	/* the first read is done */
+	char			 jti[ROUTER_MAX_JTI];	/* the token's */
+	time_t			 exp;
 };
 
 /* A merged alert being read back for the streams. */
@@ -128,6 +132,28 @@ static void	 broadcast(const char *, json_t *);
 static void	 fetch_start(struct fetch *);
 static void	 fetch_done(struct api_call *, int, const char *);
 
+/* The allowlist statements of siemd.conf, shown beside the API's. */
+static json_t	*conf_allow;
+static void	(*prev_revoke_hook)(void);
+static void	 clients_tokens(void);
+
+void
+alerts_conf(json_t *api)
+{
+	json_t	*a, *v;
+	size_t	 i;
+
+	json_decref(conf_allow);
+	if ((conf_allow = json_array()) == NULL)
+		fatal("%s: json_array", __func__);
+	a = json_object_get(api, "allowlist");
+	json_array_foreach(a, i, v)
+		if (json_is_string(v))
+			json_array_append_new(conf_allow, json_pack("{s:n, s:O,"
+			    " s:s, s:s, s:n}", "id", "cidr", v, "comment",
+			    "siemd.conf", "owner", "config", "created_at"));
+}
+
 void
 alerts_init(struct proc_ctx *ctx)
 {
@@ -138,6 +164,8 @@ alerts_init(struct proc_ctx *ctx)
 	TAILQ_INIT(&al.clients);
 	live_triage_hook = triage_done;
 	live_alert_hook = alert_live;
+	prev_revoke_hook = auth_revoke_hook;
+	auth_revoke_hook = clients_tokens;
 	evtimer_assign(&al.keepalive_ev, ctx->evbase, stream_keepalive, NULL);
 	evtimer_add(&al.keepalive_ev, &tv);
 }
@@ -334,14 +362,14 @@ triage_send(struct request *req, json_t *body, const char *op,
 
 /* 201 with a member of the store's answer. */
 static void
-answer_member(struct conn *c, json_t *js, const char *name)
+answer_member(struct conn *c, json_t *js, const char *name, int status)
 {
 	json_t	*v;
 
 	if ((v = json_object_get(js, name)) == NULL)
 		http_problem(c, 503, "the store sent nonsense");
 	else
-		resp_json(c, 201, v);
+		resp_json(c, status, v);
 }
 
 /* live_triage_hook: the store's answer. */
@@ -388,13 +416,19 @@ triage_done(uint32_t reqid, const char *text)
 			json_decref(v);
 			break;
 		case ANS_NOTE:
-			answer_member(c, js, "note");
+			answer_member(c, js, "note", 201);
 			break;
 		case ANS_SILENCE:
-			answer_member(c, js, "silence");
+			answer_member(c, js, "silence", 201);
 			break;
 		case ANS_ENTRY:
-			answer_member(c, js, "entry");
+			answer_member(c, js, "entry", 201);
+			break;
+		case ANS_SILENCE_EDITED:
+			answer_member(c, js, "silence", 200);
+			break;
+		case ANS_ENTRY_EDITED:
+			answer_member(c, js, "entry", 200);
 			break;
 		case ANS_DELETED:
 			resp_send(c, 204, NULL, NULL, NULL, 0);
@@ -787,6 +821,73 @@ api_silence_delete(struct request *req)
 	    "unsilence", ANS_DELETED);
 }
 
+/* PATCH: the fields given change; expires_at is ISO 8601 here too. */
+void
+api_silence_edit(struct request *req)
+{
+	json_t		*body, *exp;
+	int64_t		 id, t;
+
+	if ((id = path_id(req, "no such silence")) == 0 ||
+	    params_only(req, NULL) == -1 || (body = req_body(req,
+	    "the body may hold rule_id, group_key, reason and expires_at "
+	    "only")) == NULL)
+		return;
+	if ((exp = json_object_get(body, "expires_at")) != NULL) {
+		if (!json_is_string(exp) ||
+		    api_time_parse(json_string_value(exp), api_now(), &t) ==
+		    -1) {
+			json_decref(body);
+			http_problem(req->conn, 400, "expires_at: an ISO 8601 "
+			    "time (2026-11-04T08:00:00Z)");
+			return;
+		}
+		json_object_set_new(body, "expires_at", json_integer(t));
+	}
+	json_object_set_new(body, "id", json_integer(id));
+	triage_send(req, body, "silence_edit", ANS_SILENCE_EDITED);
+}
+
+void
+api_allow_edit(struct request *req)
+{
+	json_t	*body;
+	int64_t	 id;
+
+	if ((id = path_id(req, "no such allow-list entry")) == 0 ||
+	    params_only(req, NULL) == -1 || (body = req_body(req,
+	    "the body may hold cidr and comment only")) == NULL)
+		return;
+	json_object_set_new(body, "id", json_integer(id));
+	triage_send(req, body, "allow_edit", ANS_ENTRY_EDITED);
+}
+
+/*
+ * The entries added through the API, then those of siemd.conf (id
+ * null, owner "config": they change only with the file).
+ */
+static void
+done_allowlist(struct api_call *call, int status, const char *detail)
+{
+	struct conn	*c;
+	json_t		*list, *v;
+	size_t		 i;
+
+	if ((c = api_call_conn(call, status, detail)) == NULL)
+		return;
+	if ((list = json_loadb(call->body, call->len, 0, NULL)) == NULL ||
+	    !json_is_array(list)) {
+		json_decref(list);
+		http_problem(c, 503, "the query process sent nonsense");
+		return;
+	}
+	json_array_foreach(conf_allow, i, v)
+		json_array_append(list, v);
+	v = json_pack("{s:o}", "data", list);
+	resp_json(c, 200, v);
+	json_decref(v);
+}
+
 void
 api_allowlist(struct request *req)
 {
@@ -795,7 +896,7 @@ api_allowlist(struct request *req)
 	if (params_only(req, NULL) == -1)
 		return;
 	p = json_object();
-	api_ask(req, QK_ALLOWLIST, p, API_BUDGET_MS, done_list, NULL);
+	api_ask(req, QK_ALLOWLIST, p, API_BUDGET_MS, done_allowlist, NULL);
 	json_decref(p);
 }
 
@@ -845,8 +946,14 @@ stream_keepalive(int fd, short events, void *arg)
 {
 	struct timeval	 tv = { ALERTS_SSE_KEEPALIVE, 0 };
 	struct aclient	*ac;
+	void		(*saved)(void);
 	static const char ka[] = ": keepalive\n\n";
 
+	/* only this stream's clients: stream.c checks its own */
+	saved = prev_revoke_hook;
+	prev_revoke_hook = NULL;
+	clients_tokens();
+	prev_revoke_hook = saved;
 	TAILQ_FOREACH(ac, &al.clients, entry)
 		if (resp_queued(ac->conn) < ALERTS_SSE_QUEUED)
 			resp_chunk(ac->conn, ka, sizeof(ka) - 1);
@@ -894,6 +1001,43 @@ client_gap(struct aclient *ac, const char *reason)
 	resp_end(ac->conn);
 	free(text);
 	client_free(ac);
+}
+
+/*
+ * A stream whose token expired or was revoked ends with an error
+ * event, as /stream/events does; EventSource then reconnects and gets
+ * 401.
+ */
+static void
+client_unauthorized(struct aclient *ac, const char *why)
+{
+	char	 buf[128];
+	int	 n;
+
+	n = snprintf(buf, sizeof(buf), "event: error\ndata: {\"status\":401,"
+	    "\"reason\":\"%s\"}\n\n", why);
+	resp_watch(ac->conn, NULL, NULL, NULL);
+	resp_chunk(ac->conn, buf, n);
+	resp_end(ac->conn);
+	client_free(ac);
+}
+
+/* At each keepalive and after a logout (chained after stream.c's). */
+static void
+clients_tokens(void)
+{
+	struct aclient	*ac, *next;
+	time_t		 now = time(NULL);
+
+	for (ac = TAILQ_FIRST(&al.clients); ac != NULL; ac = next) {
+		next = TAILQ_NEXT(ac, entry);
+		if (ac->exp <= now - JWT_LEEWAY)
+			client_unauthorized(ac, "token expired");
+		else if (auth_revoked(ac->jti, now))
+			client_unauthorized(ac, "token revoked");
+	}
+	if (prev_revoke_hook != NULL)
+		prev_revoke_hook();
 }
 
 /* Send or drop: a client that does not keep up gets a gap and the end. */
@@ -1105,8 +1249,12 @@ api_stream_alerts(struct request *req)
 		return;
 	}
 	if (auth_ratelimit(jti, time(NULL), &retry) == -1) {
-		http_problem(req->conn, 429, "too many requests for this "
-		    "token");
+		char	 retry_after[48];
+
+		snprintf(retry_after, sizeof(retry_after),
+		    "Retry-After: %d\r\n", retry > 0 ? retry : 1);
+		http_problem_ex(req->conn, 429, NULL, "too many requests for "
+		    "this token", retry_after);
 		return;
 	}
 	if (params_only(req, since_p) == -1)
@@ -1128,6 +1276,8 @@ api_stream_alerts(struct request *req)
 	if ((ac = calloc(1, sizeof(*ac))) == NULL)
 		fatal("%s: calloc", __func__);
 	ac->conn = req->conn;
+	strlcpy(ac->jti, jti, sizeof(ac->jti));
+	ac->exp = exp;
 	TAILQ_INSERT_TAIL(&al.clients, ac, entry);
 	al.nclients++;
 	resp_start(req->conn, 200, "text/event-stream",
@@ -1357,6 +1507,14 @@ api_alerts_openapi(json_t *doc)
 	}
 	if ((op = op_of(doc, "/silences/{id}", "delete")) != NULL)
 		set_answer(op, "204", "Deleted", NULL);
+	if ((op = op_of(doc, "/silences/{id}", "patch")) != NULL) {
+		set_body(op, json_pack("{s:s, s:{s:{s:s}, s:{s:s},"
+		    " s:{s:s}, s:{s:s, s:s}}}", "type", "object", "properties",
+		    "rule_id", "type", "string", "group_key", "type", "string",
+		    "reason", "type", "string", "expires_at", "type", "string",
+		    "format", "date-time"));
+		set_answer(op, "200", "The silence", ref("Silence"));
+	}
 	if ((op = op_of(doc, "/allowlist", "get")) != NULL)
 		set_answer(op, "200", "The allow-list", json_pack("{s:s, s:{"
 		    "s:{s:s, s:o}}}", "type", "object", "properties", "data",
@@ -1371,4 +1529,10 @@ api_alerts_openapi(json_t *doc)
 	}
 	if ((op = op_of(doc, "/allowlist/{id}", "delete")) != NULL)
 		set_answer(op, "204", "Deleted", NULL);
+	if ((op = op_of(doc, "/allowlist/{id}", "patch")) != NULL) {
+		set_body(op, json_pack("{s:s, s:{s:{s:s}, s:{s:s}}}", "type",
+		    "object", "properties", "cidr", "type", "string", "comment",
+		    "type", "string"));
+		set_answer(op, "200", "The entry", ref("AllowEntry"));
+	}
 }

@@ -37,8 +37,11 @@ void	 api_stream_alerts(struct request *);
 void	 api_silences(struct request *);
 void	 api_silence_add(struct request *);
 void	 api_silence_delete(struct request *);
+void	 api_silence_edit(struct request *);
 void	 api_allowlist(struct request *);
 void	 api_allow_add(struct request *);
 void	 api_allow_delete(struct request *);
+void	 api_allow_edit(struct request *);
+void	 alerts_conf(json_t *);
 
 #endif /* SIEMD_API_ALERTS_H */

@@ -91,6 +91,7 @@ static char	 auth_dummy[crypto_pwhash_STRBYTES];
 
 void		(*auth_audit)(const char *, const char *, const char *);
 void		(*auth_persist)(const char *, time_t);
+void		(*auth_revoke_hook)(void);
 
 static void	 auth_dummy_init(void);
 static void	 auth_tables_init(void);
@@ -735,6 +736,8 @@ auth_logout(const char *jti, time_t exp, time_t now)
 	auth_revoked_add(jti, exp, now);
 	if (auth_persist != NULL)
 		auth_persist(jti, exp);
+	if (auth_revoke_hook != NULL)
+		auth_revoke_hook();
 	return (0);
 }
 

@@ -21,6 +21,9 @@
  * back and the web process hands it to auth_revocation_import() as
  * the JSON array auth_revocation_export() writes:
  *	[ { "jti": "<32 hex digits>", "exp": <seconds since the epoch> } ]
+ * auth_revoke_hook() is called after a logout revoked a token, so that
+ * what was let in under it earlier (live streams) can be ended now.
+ *
  * Revocations held here are bounded (AUTH_MAX_REVOKED); expired ones
  * are pruned, and if the set is still full the one that expires first
  * is dropped and counted.
@@ -57,6 +60,7 @@ struct request;
 
 extern void	(*auth_audit)(const char *, const char *, const char *);
 extern void	(*auth_persist)(const char *, time_t);
+extern void	(*auth_revoke_hook)(void);
 
 void		 auth_init(struct child *);
 void		 auth_shutdown(void);

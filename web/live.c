@@ -15,6 +15,7 @@
 #include "event_wire.h"
 #include "live.h"
 #include "router.h"
+#include "server.h"
 #include "auth.h"
 
 void	(*live_event_hook)(const struct event_view *);
@@ -70,6 +71,9 @@ live_dispatch_store(struct imsgev *iev, struct imsg *imsg)
 			return (-1);
 		}
 		json_decref(list);
+		/* the store's last piece has peerid 0 */
+		if (imsg->hdr.peerid == 0)
+			server_hold(0);
 		break;
 	}
 	case IMSG_ALERT_STORED: {
@@ -187,8 +191,15 @@ live_init(struct proc_ctx *ctx)
 	struct imsgev	*iev;
 
 	live_ctx = ctx;
-	if ((iev = proc_peer(ctx, PROC_STORE, 0)) != NULL)
+	/*
+	 * Until the store has said which tokens were revoked before a
+	 * restart, a revoked one would pass: requests with credentials
+	 * wait for the list (IMSG_REVOKED_LIST, sent once at start).
+	 */
+	if ((iev = proc_peer(ctx, PROC_STORE, 0)) != NULL) {
 		iev->dispatch = live_dispatch_store;
+		server_hold(1);
+	}
 	auth_persist = live_persist;
 	auth_audit = live_audit;
 }

@@ -15,6 +15,12 @@
  * trusted proxy: then Forwarded (RFC 7239) or X-Forwarded-For is
  * walked from the right, past trusted proxies, to the first address
  * that is not one.
+ *
+ * /metrics answers loopback clients and the addresses of "metrics
+ * from"; it is the client address that is checked, so behind a
+ * trusted proxy it is the scraper's, not the proxy's.  The time each
+ * request takes, from dispatch to the end of its answer, goes into a
+ * histogram per route (the pattern, never the path as sent).
  */
 
 #include <sys/types.h>
@@ -23,6 +29,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <event2/buffer.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,12 +48,15 @@
 #include "api_alerts.h"
 
 #define ALLOW_HEADERS	"Authorization, Content-Type, Last-Event-ID"
+#define NROUTES		(sizeof(router_routes) / sizeof(router_routes[0]))
+#define NBUCKETS	(sizeof(router_buckets) / sizeof(router_buckets[0]))
 
 static void	 h_healthz(struct request *);
 static void	 h_openapi(struct request *);
 static void	 h_metrics(struct request *);
 
-static int	 router_trusted(const char *);
+static int	 router_metrics_allowed(const char *);
+static int64_t	 router_mono_us(void);
 static int	 router_authorize(struct request *, int);
 static unsigned int router_prepare(struct request *);
 static void	 router_noroute(struct request *, unsigned int);
@@ -68,7 +78,19 @@ const struct route router_routes[] = {
 	{ HTTP_M_GET, "/openapi.json", AUTH_NONE, h_openapi,
 	    "This document" },
 	{ HTTP_M_GET, "/metrics", AUTH_NONE, h_metrics,
-	    "Prometheus metrics; loopback clients and trusted proxies only" },
+	    "Prometheus metrics; loopback clients and the addresses of "
+	    "metrics from only" },
+	/* the same four under the API root */
+	{ HTTP_M_GET, ROUTER_API_ROOT "/healthz", AUTH_NONE, h_healthz,
+	    "Liveness: the web process answers" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/readyz", AUTH_NONE, api_readyz,
+	    "Readiness: every process runs, ingestion flows, the database "
+	    "reads" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/openapi.json", AUTH_NONE, h_openapi,
+	    "This document" },
+	{ HTTP_M_GET, ROUTER_API_ROOT "/metrics", AUTH_NONE, h_metrics,
+	    "Prometheus metrics; loopback clients and the addresses of "
+	    "metrics from only" },
 	{ HTTP_M_POST, ROUTER_API_ROOT "/auth/login", AUTH_NONE, auth_handle_login,
 	    "Exchange a user name and password for a bearer token" },
 	{ HTTP_M_POST, ROUTER_API_ROOT "/auth/logout", AUTH_ANY, auth_handle_logout,
@@ -143,15 +165,25 @@ const struct route router_routes[] = {
 	    api_silence_add, "Silence a rule or group until a time" },
 	{ HTTP_M_DELETE, ROUTER_API_ROOT "/silences/{id}", AUTH_ADMIN,
 	    api_silence_delete, "Delete a silence" },
+	{ HTTP_M_PATCH, ROUTER_API_ROOT "/silences/{id}", AUTH_ADMIN,
+	    api_silence_edit, "Change a silence's rule, group, reason or "
+	    "expiry" },
 	{ HTTP_M_GET, ROUTER_API_ROOT "/allowlist", AUTH_ANY, api_allowlist,
 	    "Addresses and networks that do not raise alerts" },
 	{ HTTP_M_POST, ROUTER_API_ROOT "/allowlist", AUTH_ADMIN,
 	    api_allow_add, "Add an address or network to the allow-list" },
 	{ HTTP_M_DELETE, ROUTER_API_ROOT "/allowlist/{id}", AUTH_ADMIN,
 	    api_allow_delete, "Delete an allow-list entry" },
+	{ HTTP_M_PATCH, ROUTER_API_ROOT "/allowlist/{id}", AUTH_ADMIN,
+	    api_allow_edit, "Change an allow-list entry's network or "
+	    "comment" },
 };
-const size_t	 router_nroutes = sizeof(router_routes) /
-		    sizeof(router_routes[0]);
+const size_t	 router_nroutes = NROUTES;
+
+/* Upper bounds of the request duration buckets, in seconds. */
+static const double	 router_buckets[] = {
+	0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+};
 
 static struct {
 	char		 prefix[ROUTER_MAX_PREFIX];
@@ -159,7 +191,12 @@ static struct {
 	int		 ncors;
 	struct cidr	 proxies[ROUTER_MAX_PROXIES];
 	int		 nproxies;
+	struct cidr	 scrapers[ROUTER_MAX_PROXIES];	/* metrics from */
+	int		 nscrapers;
 	char		*openapi;	/* the document, made once */
+	/* request durations per route: counts per bucket, then +Inf */
+	uint64_t	 hist[NROUTES][NBUCKETS + 1];
+	double		 hist_sum[NROUTES];
 } rt;
 
 /* The "api" configuration object. */
@@ -197,6 +234,19 @@ router_init(json_t *api)
 		}
 		rt.nproxies++;
 	}
+	a = json_object_get(api, "metrics_from");
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || rt.nscrapers >= ROUTER_MAX_PROXIES ||
+		    cidr_parse(json_string_value(v),
+		    &rt.scrapers[rt.nscrapers]) == -1) {
+			log_warnx("%s: bad metrics from", __func__);
+			return (-1);
+		}
+		rt.nscrapers++;
+	}
+	v = json_object_get(api, "query_timeout_ms");
+	if (json_is_integer(v))
+		api_budget_set(json_integer_value(v));
 	return (0);
 }
 
@@ -224,9 +274,39 @@ request_header(const struct request *req, const char *name)
 	return (http_field(req->http, name));
 }
 
+static int64_t
+router_mono_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/*
+ * The server frees a request once its answer is complete or given
+ * up: a dispatched one counts in its route's histogram then.  Live
+ * streams are left out, their duration is how long someone watched.
+ */
 void
 router_request_free(struct request *req)
 {
+	const struct route	*r = req->route;
+	double			 secs;
+	size_t			 i, k;
+
+	if (req->t0 != 0 && r != NULL && r >= router_routes &&
+	    r < router_routes + NROUTES &&
+	    strstr(r->pattern, "/stream/") == NULL) {
+		i = r - router_routes;
+		secs = (router_mono_us() - req->t0) / 1e6;
+		for (k = 0; k < NBUCKETS; k++)
+			if (secs <= router_buckets[k])
+				break;
+		rt.hist[i][k]++;
+		rt.hist_sum[i] += secs;
+	}
+	req->t0 = 0;
 	free(req->buf);
 	req->buf = NULL;
 }
@@ -473,13 +553,16 @@ addr_is_loopback(const char *s)
 	return (IN6_IS_ADDR_LOOPBACK((struct in6_addr *)a));
 }
 
+/* A client /metrics answers: loopback, or listed in metrics from. */
 static int
-router_trusted(const char *addr)
+router_metrics_allowed(const char *addr)
 {
 	int	 i;
 
-	for (i = 0; i < rt.nproxies; i++)
-		if (cidr_match(&rt.proxies[i], addr))
+	if (addr_is_loopback(addr))
+		return (1);
+	for (i = 0; i < rt.nscrapers; i++)
+		if (cidr_match(&rt.scrapers[i], addr))
 			return (1);
 	return (0);
 }
@@ -799,6 +882,7 @@ router_dispatch(struct conn *c, struct request *req)
 		router_noroute(req, allowed);
 		return;
 	}
+	req->t0 = router_mono_us();
 	for (i = 0; i < req->nparams; i++)
 		used += strlen(req->params[i].name) +
 		    strlen(req->params[i].value) + 2;
@@ -935,18 +1019,59 @@ h_openapi(struct request *req)
 static void
 h_metrics(struct request *req)
 {
-	if (!addr_is_loopback(req->client) && !router_trusted(req->client)) {
-		http_problem(req->conn, 403,
-		    "metrics are for local clients only");
+	if (!router_metrics_allowed(req->client)) {
+		http_problem(req->conn, 403, "metrics are for local clients "
+		    "and the addresses of metrics from only");
 		return;
 	}
 	/* the processes' counters come with the next status (api.c) */
 	api_metrics(req);
 }
 
+/*
+ * siemd_http_request_duration_seconds: one histogram per route that
+ * has answered, labelled with its pattern.
+ */
+static void
+router_metrics_hist(struct evbuffer *out)
+{
+	uint64_t	 cum;
+	size_t		 i, k;
+	char		 le[32];
+
+	evbuffer_add_printf(out, "# HELP siemd_http_request_duration_seconds "
+	    "Time from dispatch to the end of the answer, by route.\n"
+	    "# TYPE siemd_http_request_duration_seconds histogram\n");
+	for (i = 0; i < NROUTES; i++) {
+		for (cum = 0, k = 0; k <= NBUCKETS; k++)
+			cum += rt.hist[i][k];
+		if (cum == 0)
+			continue;
+		for (cum = 0, k = 0; k <= NBUCKETS; k++) {
+			cum += rt.hist[i][k];
+			if (k < NBUCKETS)
+				snprintf(le, sizeof(le), "%g",
+				    router_buckets[k]);
+			else
+				strlcpy(le, "+Inf", sizeof(le));
+			evbuffer_add_printf(out,
+			    "siemd_http_request_duration_seconds_bucket{"
+			    "route=\"%s\",le=\"%s\"} %llu\n",
+			    router_routes[i].pattern, le,
+			    (unsigned long long)cum);
+		}
+		evbuffer_add_printf(out,
+		    "siemd_http_request_duration_seconds_sum{route=\"%s\"} "
+		    "%.6f\n"
+		    "siemd_http_request_duration_seconds_count{route=\"%s\"} "
+		    "%llu\n", router_routes[i].pattern, rt.hist_sum[i],
+		    router_routes[i].pattern, (unsigned long long)cum);
+	}
+}
+
 /* The web process's own HTTP figures, in Prometheus text format. */
-char *
-router_metrics_http(void)
+void
+router_metrics_http(struct evbuffer *out)
 {
 	struct server_stats	*s = &server_stats;
 	char			*text;
@@ -991,6 +1116,8 @@ router_metrics_http(void)
 	    (unsigned long long)s->tls_failures);
 	if (n == -1)
 		fatal("%s: asprintf", __func__);
-	return (text);
+	evbuffer_add(out, text, n);
+	free(text);
+	router_metrics_hist(out);
 }
 

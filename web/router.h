@@ -32,6 +32,7 @@
 #define ROUTER_MAX_JTI		64	/* token id, text */
 
 struct conn;
+struct evbuffer;
 
 /* Who is asking: filled in by auth before a protected handler runs. */
 struct principal {
@@ -88,6 +89,7 @@ struct request {
 	int			 tls;
 	char			*buf;		/* params and query, decoded */
 	size_t			 bufsz;
+	int64_t			 t0;		/* dispatched, monotonic µs */
 };
 
 /* An address or network a proxy may be listed as. */
@@ -106,7 +108,7 @@ const char	*request_param(const struct request *, const char *);
 const char	*request_query(const struct request *, const char *);
 const char	*request_header(const struct request *, const char *);
 const char	*router_prefix(void);
-char		*router_metrics_http(void);
+void		 router_metrics_http(struct evbuffer *);
 
 /* pure helpers, exposed for the unit tests */
 extern const struct route	 router_routes[];

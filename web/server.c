@@ -15,6 +15,12 @@
  * writing, a timeout), never inside a handler's call into the
  * response API, so that a handler may answer and return without
  * finding its connection gone under it.
+ *
+ * The per-read body timer alone would let a client that sends a byte
+ * now and then keep a connection and its buffers for ever, so every
+ * request also has a deadline, its first byte plus the listener's
+ * idle timeout: a request may take as long to arrive as a connection
+ * may sit idle before one.
  */
 
 #include <sys/types.h>
@@ -84,6 +90,8 @@ struct conn {
 	int			 busy;		/* inside an event callback */
 	int			 processing;	/* inside conn_process() */
 	int			 idle;	/* before a request's 1st byte */
+	int			 held;	/* waiting for server_hold(0) */
+	time_t			 deadline;	/* monotonic: request read */
 	int			 keepalive;
 	int			 nobody;	/* HEAD, 204, 304: no body */
 	int			 chunked;
@@ -113,6 +121,8 @@ static struct {
 	struct event		 resume;
 	int			 paused;
 	int			 stopping;
+	int			 hold;		/* see server_hold() */
+	int			 hold_warned;
 } srv;
 
 static void	 listener_accept(int, short, void *);
@@ -136,6 +146,11 @@ static void	 conn_update(struct conn *);
 static void	 conn_close(struct conn *);
 static void	 conn_release(struct conn *);
 static void	 conn_timer(struct conn *, int);
+static void	 conn_read_timer(struct conn *, int);
+static time_t	 conn_now(void);
+static int	 conn_credentials(struct conn *);
+static void	 conn_gone(struct conn *);
+static void	 conn_unhold(struct conn *);
 static int	 conn_can_read(struct conn *);
 static void	 resp_add(struct conn *, const void *, size_t);
 
@@ -202,6 +217,23 @@ server_stop(void)
 		event_del(&l->ev);
 	TAILQ_FOREACH_SAFE(c, &srv.conns, entry, tc)
 		conn_close(c);
+}
+
+/*
+ * Hold requests with credentials back from the router, or let those
+ * held go on (from a timer callback, where a connection may be freed).
+ */
+void
+server_hold(int on)
+{
+	struct conn	*c;
+
+	srv.hold = on;
+	if (on)
+		return;
+	TAILQ_FOREACH(c, &srv.conns, entry)
+		if (c->held && !c->dead)
+			conn_timer(c, 0);
 }
 
 /* Out of descriptors: stop accepting for a moment. */
@@ -318,6 +350,28 @@ conn_timer(struct conn *c, int secs)
 	struct timeval	 tv = { secs, 0 };
 
 	evtimer_add(&c->timer, &tv);
+}
+
+static time_t
+conn_now(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("%s: clock_gettime", __func__);
+	return (ts.tv_sec);
+}
+
+/* A timer for a request being read: never past its deadline. */
+static void
+conn_read_timer(struct conn *c, int secs)
+{
+	time_t	 left;
+
+	left = c->deadline - conn_now();
+	if (left < secs)
+		secs = left > 0 ? left : 0;
+	conn_timer(c, secs);
 }
 
 /* Between requests: idle, or the head of a pipelined one. */
@@ -489,6 +543,10 @@ conn_read(struct conn *c)
 	if (n == 0) {
 		c->eof = 1;
 		c->keepalive = 0;
+		if (c->state == C_HANDLER && (c->closed != NULL || c->held)) {
+			conn_gone(c);
+			return;
+		}
 		/*
 		 * Nothing more will come: close unless answering.  A
 		 * stream (events, exports) has no reader left.
@@ -505,7 +563,8 @@ conn_read(struct conn *c)
 	if (c->state == C_READ) {
 		if (c->idle) {
 			c->idle = 0;
-			conn_timer(c, c->l->header_timeout);
+			c->deadline = conn_now() + c->l->idle_timeout;
+			conn_read_timer(c, c->l->header_timeout);
 		}
 		conn_process(c);
 	}
@@ -589,13 +648,16 @@ conn_process(struct conn *c)
 	    evbuffer_get_length(c->out) < SERVER_OUT_HIGH) {
 		if (evbuffer_peek(c->in, -1, NULL, &v, 1) < 1)
 			break;
+		/* a new request (maybe pipelined) starts its deadline */
+		if (c->idle || !http_started(&c->parser))
+			c->deadline = conn_now() + c->l->idle_timeout;
 		c->idle = 0;
 		res = http_parse(&c->parser, v.iov_base, v.iov_len, &used);
 		evbuffer_drain(c->in, used);
 		switch (res) {
 		case HTTP_MORE:
 			if (c->parser.state != HTTP_S_LINE)
-				conn_timer(c, SERVER_BODY_TIMEOUT);
+				conn_read_timer(c, SERVER_BODY_TIMEOUT);
 			break;
 		case HTTP_HEAD:
 			if (!conn_precheck(c))
@@ -604,7 +666,7 @@ conn_process(struct conn *c)
 			    c->parser.req.minor == 1)
 				evbuffer_add_printf(c->out,
 				    "HTTP/1.1 100 Continue\r\n\r\n");
-			conn_timer(c, SERVER_BODY_TIMEOUT);
+			conn_read_timer(c, SERVER_BODY_TIMEOUT);
 			break;
 		case HTTP_DONE:
 			conn_dispatch(c);
@@ -637,6 +699,7 @@ conn_prepare(struct conn *c)
 	c->drain = c->closed = NULL;
 	c->arg = NULL;
 	c->drain_armed = 0;
+	c->held = 0;
 	memset(&c->req, 0, sizeof(c->req));
 	c->req.conn = c;
 	c->req.http = hr;
@@ -650,8 +713,62 @@ static void
 conn_dispatch(struct conn *c)
 {
 	conn_prepare(c);
+	if (srv.hold && conn_credentials(c)) {
+		c->held = 1;
+		conn_timer(c, SERVER_HOLD_TIMEOUT);
+		return;
+	}
 	conn_timer(c, SERVER_HANDLER_TIMEOUT);
 	router_dispatch(c, &c->req);
+}
+
+/*
+ * Does the request carry a bearer token or key: an Authorization
+ * field, or an access_token query parameter however it is encoded?
+ */
+static int
+conn_credentials(struct conn *c)
+{
+	struct http_request	*hr = &c->parser.req;
+	const char		*s, *end, *eq;
+	char			 name[sizeof("access_token")];
+
+	if (http_field(hr, "Authorization") != NULL)
+		return (1);
+	for (s = hr->query; s != NULL && *s != '\0'; s = *end ? end + 1 :
+	    end) {
+		end = s + strcspn(s, "&");
+		if ((eq = memchr(s, '=', end - s)) == NULL)
+			eq = end;
+		/* longer or undecodable: another name, or a 400 anyway */
+		if (http_decode(s, eq - s, name, sizeof(name),
+		    HTTP_DECODE_PLUS) != -1 &&
+		    strcmp(name, "access_token") == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The client closed its side while its answer is being made, and the
+ * handler said how to stop that work: stop it, send what earlier
+ * requests were answered, and close.  A client that merely shut down
+ * its writing half (printf ... | nc -N) loses this answer; clients
+ * that wait for an answer keep the connection open, and one that
+ * leaves should not keep a query process busy.
+ */
+static void
+conn_gone(struct conn *c)
+{
+	resp_cb		 cb;
+
+	server_stats.client_gone++;
+	if ((cb = c->closed) != NULL) {
+		c->closed = NULL;
+		cb(c, c->arg);
+	}
+	c->keepalive = 0;
+	conn_done(c);
 }
 
 /*
@@ -699,6 +816,7 @@ conn_done(struct conn *c)
 	c->drain = c->closed = NULL;
 	c->arg = NULL;
 	c->drain_armed = 0;
+	c->held = 0;
 	c->ticket = 0;
 	http_parser_reset(&c->parser);
 	if (!c->keepalive) {
@@ -748,12 +866,18 @@ conn_timeout(int fd, short events, void *arg)
 	case C_READ:
 		if (http_started(&c->parser) && !c->idle) {
 			server_stats.timeouts++;
+			if (conn_now() >= c->deadline)
+				server_stats.slow_requests++;
 			c->eof = 1;
 			conn_error(c, 408, "request not received in time", 0);
 		} else
 			conn_close(c);
 		break;
 	case C_HANDLER:
+		if (c->held) {
+			conn_unhold(c);
+			break;
+		}
 		server_stats.timeouts++;
 		if ((cb = c->closed) != NULL) {
 			c->closed = NULL;
@@ -776,6 +900,26 @@ conn_timeout(int fd, short events, void *arg)
 	c->busy--;
 	conn_update(c);
 	conn_release(c);
+}
+
+/* A held request: on to the router, or 503 if still held. */
+static void
+conn_unhold(struct conn *c)
+{
+	c->held = 0;
+	if (!srv.hold) {
+		conn_timer(c, SERVER_HANDLER_TIMEOUT);
+		router_dispatch(c, &c->req);
+		return;
+	}
+	server_stats.held_refused++;
+	if (!srv.hold_warned) {
+		log_warnx("%s: requests with credentials refused until the "
+		    "revoked tokens are known", __func__);
+		srv.hold_warned = 1;
+	}
+	http_problem_ex(c, 503, NULL, "the server is starting; try again",
+	    "Retry-After: 1\r\n");
 }
 
 static void

@@ -30,7 +30,17 @@
  * A handler that answers later (after an imsg round trip) keeps
  * request_ticket(conn) rather than the pointer, and finds the
  * connection again with request_lookup(ticket), which is NULL once
- * the client or the handler timeout has gone.
+ * the client or the handler timeout has gone.  A client that closes
+ * its side while its handler has a close callback registered is taken
+ * to have gone: the callback is called (the handler's work can be
+ * cancelled) and the connection closes once answers already queued
+ * are out.
+ *
+ * server_hold(1) keeps requests that carry credentials (an
+ * Authorization field or an access_token parameter) from the router
+ * until server_hold(0), for at most SERVER_HOLD_TIMEOUT seconds each,
+ * then answers them 503 with Retry-After: the web process holds them
+ * at start until it knows which tokens are revoked.
  */
 
 #ifndef SIEMD_SERVER_H
@@ -48,6 +58,7 @@
 #define SERVER_HEADER_TIMEOUT	10	/* seconds for handshake and head */
 #define SERVER_IDLE_TIMEOUT	60	/* seconds between requests */
 #define SERVER_BODY_TIMEOUT	30	/* seconds without body bytes */
+#define SERVER_HOLD_TIMEOUT	5	/* seconds a held request waits */
 #define SERVER_HANDLER_TIMEOUT	60	/* seconds until a handler answers */
 #define SERVER_WRITE_TIMEOUT	60	/* seconds without output progress */
 #define SERVER_LINGER_TIMEOUT	2	/* seconds reading after an error */
@@ -78,6 +89,9 @@ struct server_stats {
 	uint64_t	 tls_failures;	/* handshakes that failed */
 	uint64_t	 timeouts;
 	uint64_t	 bad_requests;	/* refused by the parser */
+	uint64_t	 slow_requests;	/* past the whole-request deadline */
+	uint64_t	 client_gone;	/* left while their answer was made */
+	uint64_t	 held_refused;	/* held too long: 503 */
 	int64_t		 open;		/* connections now */
 };
 extern struct server_stats	 server_stats;
@@ -87,6 +101,7 @@ void		 server_listen(int, int, int, struct tls_config *, int, int,
 		    int);
 void		 server_start(void);
 void		 server_stop(void);
+void		 server_hold(int);
 
 int		 resp_start(struct conn *, int, const char *, const char *);
 int		 resp_start_len(struct conn *, int, const char *, const char *,

@@ -21,6 +21,17 @@
  * EventSource cannot send an Authorization header, so the route is
  * public in the table and this handler checks the bearer token
  * itself, from the header or from an access_token parameter.
+ *
+ * A stream lives longer than the token that opened it was checked
+ * for, so its expiry and id are kept: at every keepalive, and at once
+ * when a logout revokes a token, streams whose token has expired or
+ * was revoked end.  The client gets a last
+ *	event: error
+ *	data: {"status":401,"reason":"token expired"}	(or "token revoked")
+ * and the end of the body (only the end in the middle of a replay
+ * page, where the half-sent event is dropped by the client); an
+ * EventSource then reconnects with the same token, is refused with
+ * 401, and gives up.
  */
 
 #include <sys/types.h>
@@ -61,6 +72,8 @@ struct sclient {
 	TAILQ_ENTRY(sclient)	 entry;
 	struct conn		*conn;
 	struct api_filter	 f;
+	char			 jti[ROUTER_MAX_JTI];	/* the token's */
+	time_t			 exp;		/* the token's expiry */
 	int			 live;		/* replay done */
 	int64_t			 last_id;	/* last sent */
 	/* replay */
@@ -90,6 +103,8 @@ static void	 stream_closed(struct conn *, void *);
 static void	 stream_drain(struct conn *, void *);
 static void	 stream_free(struct sclient *);
 static void	 stream_gap(struct sclient *, const char *);
+static void	 stream_tokens(void);
+static void	 stream_unauthorized(struct sclient *, const char *);
 static void	 replay_page(struct sclient *);
 static void	 replay_done(struct api_call *, int, const char *);
 static void	 go_live(struct sclient *);
@@ -100,6 +115,7 @@ stream_init(struct proc_ctx *ctx)
 	struct timeval	 tv = { SSE_KEEPALIVE, 0 };
 
 	live_event_hook = stream_live;
+	auth_revoke_hook = stream_tokens;
 	evtimer_assign(&keepalive_ev, ctx->evbase, stream_keepalive, NULL);
 	evtimer_add(&keepalive_ev, &tv);
 }
@@ -189,6 +205,40 @@ stream_gap(struct sclient *sc, const char *why)
 	stream_free(sc);
 }
 
+/* The token no longer holds: say why and end the stream. */
+static void
+stream_unauthorized(struct sclient *sc, const char *why)
+{
+	char	 buf[128];
+	int	 n;
+
+	n = snprintf(buf, sizeof(buf), "event: error\ndata: {\"status\":401,"
+	    "\"reason\":\"%s\"}\n\n", why);
+	resp_watch(sc->conn, NULL, NULL, NULL);
+	/* inside a replay page an event may be half written: just end */
+	if (sc->out == NULL)
+		resp_chunk(sc->conn, buf, n);
+	resp_end(sc->conn);
+	stream_free(sc);
+}
+
+/* End the streams of tokens that expired or were revoked. */
+static void
+stream_tokens(void)
+{
+	struct sclient	*sc, *next;
+	time_t		 now = time(NULL);
+
+	for (sc = TAILQ_FIRST(&clients); sc != NULL; sc = next) {
+		next = TAILQ_NEXT(sc, entry);
+		/* the leeway jwt_verify() allows, so both agree */
+		if (sc->exp <= now - JWT_LEEWAY)
+			stream_unauthorized(sc, "token expired");
+		else if (auth_revoked(sc->jti, now))
+			stream_unauthorized(sc, "token revoked");
+	}
+}
+
 /* Send one event now; 0, or -1 when the stream ended in a gap. */
 static int
 stream_send(struct sclient *sc, int64_t id, const char *text, size_t len)
@@ -262,6 +312,7 @@ stream_keepalive(int fd, short events, void *arg)
 	struct sclient	*sc;
 	static const char ka[] = ": keepalive\n\n";
 
+	stream_tokens();
 	/* never inside a replay page, which is written in pieces */
 	TAILQ_FOREACH(sc, &clients, entry)
 		if (sc->out == NULL && resp_queued(sc->conn) < SSE_MAX_QUEUED)
@@ -380,6 +431,7 @@ stream_events(struct request *req)
 	const char	*hdr, *tok, *since, *errstr;
 	const char	*err = "bad parameters";
 	char		 bearer[4096], jti[ROUTER_MAX_JTI];
+	char		 retry_after[64];
 	time_t		 exp;
 	int64_t		 since_id = -1;
 	int		 retry;
@@ -399,8 +451,10 @@ stream_events(struct request *req)
 		return;
 	}
 	if (auth_ratelimit(jti, time(NULL), &retry) == -1) {
-		http_problem(req->conn, 429, "too many requests for this "
-		    "token");
+		snprintf(retry_after, sizeof(retry_after),
+		    "Retry-After: %d\r\n", retry > 0 ? retry : 1);
+		http_problem_ex(req->conn, 429, NULL, "too many requests for "
+		    "this token", retry_after);
 		return;
 	}
 	if ((since = request_header(req, "Last-Event-ID")) == NULL)
@@ -427,6 +481,8 @@ stream_events(struct request *req)
 		return;
 	}
 	sc->conn = req->conn;
+	strlcpy(sc->jti, jti, sizeof(sc->jti));
+	sc->exp = exp;
 	sc->live = since_id < 0;
 	sc->last_id = since_id < 0 ? 0 : since_id;
 	TAILQ_INSERT_TAIL(&clients, sc, entry);

@@ -35,7 +35,7 @@ web_counters(void *arg)
 	json_t			*js, *a;
 
 	js = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-	    "s:I, s:I}",
+	    "s:I, s:I, s:I, s:I, s:I}",
 	    "requests", (json_int_t)s->requests,
 	    "1xx", (json_int_t)s->status[1],
 	    "2xx", (json_int_t)s->status[2],
@@ -47,7 +47,10 @@ web_counters(void *arg)
 	    "refused", (json_int_t)s->refused,
 	    "tls_failures", (json_int_t)s->tls_failures,
 	    "timeouts", (json_int_t)s->timeouts,
-	    "bad_requests", (json_int_t)s->bad_requests);
+	    "bad_requests", (json_int_t)s->bad_requests,
+	    "slow_requests", (json_int_t)s->slow_requests,
+	    "client_gone", (json_int_t)s->client_gone,
+	    "held_refused", (json_int_t)s->held_refused);
 	if (js != NULL && (a = auth_counters()) != NULL)
 		json_object_set_new(js, "auth", a);
 	return (js);
@@ -139,6 +142,13 @@ web(struct proc_ctx *ctx)
 	}
 	child_wipe_files(&c);
 	auth_init(&c);
+	/* cursors keyed by the token secret outlive a restart */
+	{
+		struct siemd_secret	*s = child_secret(&c, "jwt-key");
+
+		api_cursor_key(s != NULL ? s->value : NULL,
+		    s != NULL ? s->len : 0);
+	}
 	/*
 	 * Answers yield the CPU to ingestion (as the query processes do):
 	 * on a saturated machine a request waits a little longer, while
@@ -149,6 +159,7 @@ web(struct proc_ctx *ctx)
 	live_init(ctx);
 	api_init(ctx);
 	alerts_init(ctx);
+	alerts_conf(api);
 	server_start();
 	child_run(&c);
 }

@@ -64,6 +64,9 @@ static struct {
 	int	 n;
 } persist;
 
+/* calls of auth_revoke_hook */
+static int	 revoke_calls;
+
 static char	*alice_hash, *bob_hash;
 
 static void	 add_secret(struct child *, const char *, const char *);
@@ -71,6 +74,7 @@ static void	 setup(struct child *, int);
 static void	 teardown(struct child *);
 static void	 on_audit(const char *, const char *, const char *);
 static void	 on_persist(const char *, time_t);
+static void	 on_revoke(void);
 static double	 elapsed(const char *, const char *);
 static char	*bearer(const char *);
 static int	 login(const char *, const char *, const char *, time_t,
@@ -223,6 +227,12 @@ on_audit(const char *type, const char *user, const char *ip)
 	strlcpy(audit.user, user, sizeof(audit.user));
 	strlcpy(audit.ip, ip, sizeof(audit.ip));
 	audit.n++;
+}
+
+static void
+on_revoke(void)
+{
+	revoke_calls++;
 }
 
 static void
@@ -724,6 +734,27 @@ test_revocation(void)
 	    now), 0);
 	CHECK_INT(persist.n, 0);
 	CHECK(!auth_revoked("ffffffffffffffffffffffffffffffff", now));
+	TEST_END();
+
+	/* open streams are walked at once, for revocations only */
+	TEST_BEGIN("auth-logout-calls-revoke-hook");
+	auth_revoke_hook = on_revoke;
+	revoke_calls = 0;
+	CHECK_INT(auth_bearer_exp(bearer(other), now, &p, jti, sizeof(jti),
+	    &exp), 0);
+	CHECK_INT(auth_logout(jti, exp, now), 0);
+	CHECK_INT(revoke_calls, 1);
+	CHECK(auth_revoked(jti, now));
+	TEST_END();
+
+	TEST_BEGIN("auth-bad-logout-no-revoke-hook");
+	revoke_calls = 0;
+	CHECK_INT(auth_logout("0011", exp, now), -1);
+	CHECK_INT(auth_logout(NULL, exp, now), -1);
+	CHECK_INT(auth_logout("eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", now - 100,
+	    now), 0);
+	CHECK_INT(revoke_calls, 0);
+	auth_revoke_hook = NULL;
 	TEST_END();
 
 	free(token);

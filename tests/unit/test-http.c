@@ -3,8 +3,8 @@
  * at every byte, pipelining, limits, smuggling defences, chunked
  * bodies, percent-decoding), query strings, addresses, CIDRs and the
  * forwarding walk, CORS decisions, route matching under a prefix,
- * the OpenAPI document against the route table, and static file
- * types.
+ * the OpenAPI document against the route table and the parameter
+ * tables of the search filters, and static file types.
  */
 
 #include <sys/types.h>
@@ -16,6 +16,7 @@
 #include "siemd.h"
 #include "web/http.h"
 #include "web/router.h"
+#include "web/api.h"
 
 #include "test.h"
 
@@ -757,6 +758,28 @@ test_routes(void)
 	CHECK(r != NULL && r->auth == AUTH_ANY);
 	TEST_END();
 
+	TEST_BEGIN("route-aliases-under-api-root");
+	{
+		static const char *const names[] = { "/healthz", "/readyz",
+		    "/openapi.json", "/metrics" };
+		const struct route	*root;
+		char			 path[64];
+		size_t			 i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			root = router_match(names[i], HTTP_M_GET, params, &n,
+			    buf, sizeof(buf), &allowed);
+			snprintf(path, sizeof(path), "%s%s", ROUTER_API_ROOT,
+			    names[i]);
+			r = router_match(path, HTTP_M_GET, params, &n, buf,
+			    sizeof(buf), &allowed);
+			CHECK(root != NULL && r != NULL && r != root &&
+			    r->handler == root->handler &&
+			    r->auth == AUTH_NONE);
+		}
+	}
+	TEST_END();
+
 	TEST_BEGIN("route-bad-method-and-path");
 	r = router_match("/healthz", HTTP_M_POST, params, &n, buf,
 	    sizeof(buf), &allowed);
@@ -862,6 +885,149 @@ test_openapi(void)
 	TEST_END();
 }
 
+/* The query parameters (in: query) of an operation, as a set. */
+static json_t *
+op_params(json_t *op, const char *in)
+{
+	json_t		*set, *p;
+	size_t		 i;
+
+	set = json_object();
+	json_array_foreach(json_object_get(op, "parameters"), i, p)
+		if (strcmp(json_string_value(json_object_get(p, "in")), in) ==
+		    0)
+			json_object_set_new(set, json_string_value(
+			    json_object_get(p, "name")), json_true());
+	return (set);
+}
+
+/* A value the filter parser takes for this parameter. */
+static const char *
+sample_value(const char *name)
+{
+	if (strncmp(name, "not_", 4) == 0)
+		name += 4;
+	if (strcmp(name, "from") == 0 || strcmp(name, "to") == 0)
+		return ("-1h");
+	if (strcmp(name, "http_status") == 0)
+		return ("5xx");
+	if (strcmp(name, "severity") == 0)
+		return ("high");
+	if (strcmp(name, "src_ip") == 0 || strcmp(name, "dest_ip") == 0)
+		return ("192.0.2.1");
+	return ("x");
+}
+
+/*
+ * The parameters the document gives the search endpoints are exactly
+ * what the filter parser and the endpoint take: the expected set is
+ * made from the parser's own tables, and each name is tried on the
+ * parser.
+ */
+static void
+test_openapi_params(void)
+{
+	static const struct {
+		const char		*path;
+		const char *const	*extra;
+	} ops[] = {
+		{ "/events", api_events_extra },
+		{ "/events/export", api_export_extra },
+		{ "/top", api_top_extra },
+	};
+	struct api_filter	 f;
+	struct http_param	 hp;
+	json_t			*doc, *paths, *op, *want, *got, *v;
+	const char		*name, *err;
+	char			 path[128], nname[64];
+	size_t			 i;
+	int			 k;
+
+	doc = openapi_document("");
+	paths = json_object_get(doc, "paths");
+
+	TEST_BEGIN("openapi-filter-params");
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", ROUTER_API_ROOT,
+		    ops[i].path);
+		op = json_object_get(json_object_get(paths, path), "get");
+		CHECK(op != NULL);
+		want = json_object();
+		for (k = 0; api_filter_names[k] != NULL; k++)
+			json_object_set_new(want, api_filter_names[k],
+			    json_true());
+		for (k = 0; k < FLD_MAX; k++) {
+			json_object_set_new(want, api_field_names[k],
+			    json_true());
+			snprintf(nname, sizeof(nname), "not_%s",
+			    api_field_names[k]);
+			json_object_set_new(want, nname, json_true());
+		}
+		for (k = 0; ops[i].extra[k] != NULL; k++)
+			json_object_set_new(want, ops[i].extra[k],
+			    json_true());
+		got = op_params(op, "query");
+		json_object_foreach(want, name, v) {
+			if (json_object_get(got, name) == NULL)
+				printf("# %s: %s not documented\n", path,
+				    name);
+			CHECK(json_object_get(got, name) != NULL);
+		}
+		json_object_foreach(got, name, v) {
+			if (json_object_get(want, name) == NULL)
+				printf("# %s: %s documented, not taken\n",
+				    path, name);
+			CHECK(json_object_get(want, name) != NULL);
+			/* the parser, with the endpoint's extras, takes it */
+			hp.name = name;
+			hp.value = sample_value(name);
+			err = NULL;
+			CHECK(api_filter_parse(&f, &hp, 1, 1000000000000000LL,
+			    ops[i].extra, &err) == 0);
+			if (err == NULL)
+				api_filter_free(&f);
+		}
+		json_decref(want);
+		json_decref(got);
+	}
+	TEST_END();
+
+	TEST_BEGIN("openapi-filter-params-bad");
+	hp.name = "not_message";
+	hp.value = "x";
+	CHECK(api_filter_parse(&f, &hp, 1, 1000000000000000LL,
+	    api_events_extra, &err) == -1);
+	snprintf(path, sizeof(path), "%s/events", ROUTER_API_ROOT);
+	got = op_params(json_object_get(json_object_get(paths, path), "get"),
+	    "query");
+	CHECK(json_object_get(got, "not_message") == NULL);
+	CHECK(json_object_get(got, "not_from") == NULL);
+	json_decref(got);
+	TEST_END();
+
+	TEST_BEGIN("openapi-headers-and-bodies");
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/stream/%s", ROUTER_API_ROOT,
+		    i == 0 ? "events" : "alerts");
+		got = op_params(json_object_get(json_object_get(paths, path),
+		    "get"), "header");
+		CHECK(json_object_get(got, "Last-Event-ID") != NULL);
+		json_decref(got);
+	}
+	snprintf(path, sizeof(path), "%s/auth/login", ROUTER_API_ROOT);
+	op = json_object_get(json_object_get(paths, path), "post");
+	v = json_object_get(json_object_get(json_object_get(json_object_get(
+	    json_object_get(op, "requestBody"), "content"),
+	    "application/json"), "schema"), "required");
+	CHECK(json_array_size(v) == 2);
+	snprintf(path, sizeof(path), "%s/ingest", ROUTER_API_ROOT);
+	op = json_object_get(json_object_get(paths, path), "post");
+	CHECK(json_object_get(json_object_get(json_object_get(op,
+	    "requestBody"), "content"), "application/x-ndjson") != NULL);
+	TEST_END();
+	json_decref(doc);
+}
+
 static void
 test_static(void)
 {
@@ -907,6 +1073,7 @@ main(void)
 	test_cors();
 	test_routes();
 	test_openapi();
+	test_openapi_params();
 	test_static();
 	TEST_EXIT();
 }

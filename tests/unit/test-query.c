@@ -319,6 +319,24 @@ main(void)
 	CHECK(api_cursor_decode("AQAAAAAAAAAF", &last, &now, hh) == -1);
 	TEST_END();
 
+	/* a key derived from the token secret: the same after a restart */
+	TEST_BEGIN("query/cursor-key-restart");
+	api_cursor_key("a token key of the daemon", 25);
+	CHECK(api_cursor_encode(777, NOW, h1, cur, sizeof(cur)) == 0);
+	api_cursor_init();			/* another random key */
+	CHECK(api_cursor_decode(cur, &last, &now, hh) == -1);
+	api_cursor_key("a token key of the daemon", 25);
+	CHECK(api_cursor_decode(cur, &last, &now, hh) == 0);
+	CHECK(last == 777 && now == NOW);
+	TEST_END();
+
+	TEST_BEGIN("query/cursor-key-bad");
+	api_cursor_key("another token key", 17);
+	CHECK(api_cursor_decode(cur, &last, &now, hh) == -1);
+	api_cursor_key(NULL, 0);		/* random */
+	CHECK(api_cursor_decode(cur, &last, &now, hh) == -1);
+	TEST_END();
+
 	TEST_BEGIN("query/match");
 	memset(&wb, 0, sizeof(wb));
 	CHECK(view_of(&wb, &v, "sshd", "Failed password for root",
