@@ -206,6 +206,11 @@ struct sigma_set {
 	uint32_t		*pfbase;	/* first global id */
 	uint32_t		*pfscanned;
 	uint32_t		*pfpair;	/* column sharing the automaton */
+	uint32_t		*lrstart;	/* a literal's rules: lrrule[] */
+	uint32_t		*lrrule;	/*   from lrstart[id], by index */
+	uint32_t		*rpass;		/* epoch a rule's literal was seen */
+	size_t			 nrpass;
+	uint32_t		*got, *tgot;	/* literals found by one scan */
 	size_t			 npft;
 	uint32_t		*pffound;
 	size_t			 npflits;
@@ -328,7 +333,8 @@ static int	 target_eq(const struct sigma_target *,
 		    const struct sigma_target *);
 static void	 pf_free(struct sigma_set *);
 static void	 pf_build(struct sigma_set *);
-static int	 pf_pass(struct sigma_set *, const struct sigma_detect *,
+static void	 pf_rules(struct sigma_set *);
+static int	 pf_pass(struct sigma_set *, const struct sigma_rule *,
 		    struct sigma_event *);
 static int	 pf_cmp(const void *, const void *);
 static int	 rule_eval(struct sigma_rule *, struct sigma_event *);
@@ -3145,6 +3151,14 @@ pf_free(struct sigma_set *set)
 	free(set->pfscanned);
 	free(set->pfpair);
 	free(set->pffound);
+	free(set->lrstart);
+	free(set->lrrule);
+	free(set->rpass);
+	free(set->got);
+	free(set->tgot);
+	set->lrstart = set->lrrule = set->rpass = NULL;
+	set->got = set->tgot = NULL;
+	set->nrpass = 0;
 	set->pft = NULL;
 	set->pfpair = NULL;
 	set->pfscan = NULL;
@@ -3286,6 +3300,57 @@ pf_build(struct sigma_set *set)
 				for (j = d->pfg[k].from; j < d->pfg[k].to; j++)
 					d->pfid[j] += set->pfbase[d->pfg[k].t];
 		}
+	pf_rules(set);
+}
+
+/*
+ * From each literal to the rules that need it, so that a scan marks
+ * the rules whose literals it found (rpass) and a rule is then tested
+ * by one look, whatever the number of its literals.
+ */
+static void
+pf_rules(struct sigma_set *set)
+{
+	struct sigma_rule	*r;
+	size_t			 b, i, j, n, max = 0;
+
+	if ((set->lrstart = calloc(set->npflits + 1,
+	    sizeof(*set->lrstart))) == NULL)
+		fatal("%s: calloc", __func__);
+	for (b = 0, n = 0; b < set->nls; b++)
+		for (i = 0; i < set->nbucket[b]; i++) {
+			r = set->bucket[b][i];
+			for (j = 0; j < r->det->npfid; j++)
+				set->lrstart[r->det->pfid[j]]++;
+			n += r->det->npfid;
+			if (r->index + 1 > set->nrpass)
+				set->nrpass = r->index + 1;
+		}
+	/* each literal's end; the filling below brings it to its start */
+	for (i = 1; i < set->npflits; i++)
+		set->lrstart[i] += set->lrstart[i - 1];
+	set->lrstart[set->npflits] = n;
+	if ((set->lrrule = reallocarray(NULL, n + 1,
+	    sizeof(*set->lrrule))) == NULL ||
+	    (set->rpass = calloc(set->nrpass + 1,
+	    sizeof(*set->rpass))) == NULL)
+		fatal("%s: reallocarray", __func__);
+	/* filled from the end of each literal's slice, back to its start */
+	for (b = 0; b < set->nls; b++)
+		for (i = 0; i < set->nbucket[b]; i++) {
+			r = set->bucket[b][i];
+			for (j = 0; j < r->det->npfid; j++)
+				set->lrrule[--set->lrstart[r->det->pfid[j]]] =
+				    (uint32_t)r->index;
+		}
+	for (i = 0; i < set->npft; i++)
+		if (sigma_scan_count(set->pfscan[i]) > max)
+			max = sigma_scan_count(set->pfscan[i]);
+	if ((set->got = reallocarray(NULL, max + 1,
+	    sizeof(*set->got))) == NULL ||
+	    (set->tgot = reallocarray(NULL, max + 1,
+	    sizeof(*set->tgot))) == NULL)
+		fatal("%s: reallocarray", __func__);
 }
 
 /*
@@ -3293,12 +3358,25 @@ pf_build(struct sigma_set *set)
  * value is the end of the other, as a syslog message is of its raw
  * record.  Returns 0 when they are not so related.
  */
+static void
+pf_mark(struct sigma_set *set, const uint32_t *got, size_t n, uint32_t base)
+{
+	size_t		 i, k;
+	uint32_t	 l;
+
+	for (i = 0; i < n; i++) {
+		l = base + got[i];
+		for (k = set->lrstart[l]; k < set->lrstart[l + 1]; k++)
+			set->rpass[set->lrrule[k]] = set->epoch;
+	}
+}
+
 static int
 pf_scan_pair(struct sigma_set *set, struct sigma_event *se, uint32_t t,
     uint32_t u)
 {
 	const char	*p, *q, *sp;
-	size_t		 plen, qlen, sl;
+	size_t		 plen, qlen, sl, ngot, ntgot;
 	uint32_t	 su;
 
 	if (!sigma_event_get(se, set->pft[t], &p, &plen) ||
@@ -3312,42 +3390,53 @@ pf_scan_pair(struct sigma_set *set, struct sigma_event *se, uint32_t t,
 	/* p (column t) is the shorter: is it the end of q? */
 	if (memcmp(q + qlen - plen, p, plen) != 0)
 		return (0);
-	sigma_scan_run2(set->pfscan[u], q, qlen, set->pffound +
-	    set->pfbase[u], set->pffound + set->pfbase[t], qlen - plen,
-	    set->epoch);
+	sigma_scan_collect(set->pfscan[u], q, qlen, set->pffound +
+	    set->pfbase[u], set->got, &ngot, set->pffound + set->pfbase[t],
+	    set->tgot, &ntgot, qlen - plen, set->epoch);
 	set->pfscanned[t] = set->pfscanned[u] = set->epoch;
+	pf_mark(set, set->got, ngot, set->pfbase[u]);
+	pf_mark(set, set->tgot, ntgot, set->pfbase[t]);
 	return (1);
 }
 
-/* lits_pass() through the shared prefilter, in the current epoch. */
+/* Scan column t (and the one sharing its automaton, when it can). */
+static void
+pf_scan(struct sigma_set *set, struct sigma_event *se, uint32_t t)
+{
+	const char	*p;
+	size_t		 len, ngot;
+	uint32_t	 u = set->pfpair[t];
+
+	if (u != PF_NOPAIR && set->pfscanned[u] != set->epoch &&
+	    pf_scan_pair(set, se, t, u))
+		return;
+	set->pfscanned[t] = set->epoch;
+	if (!sigma_event_get(se, set->pft[t], &p, &len))
+		return;
+	sigma_scan_collect(set->pfscan[t], p, len, set->pffound +
+	    set->pfbase[t], set->got, &ngot, NULL, NULL, NULL, 0, set->epoch);
+	pf_mark(set, set->got, ngot, set->pfbase[t]);
+}
+
+/*
+ * lits_pass() through the shared prefilter, in the current epoch: the
+ * rule's columns are scanned when no other rule had them scanned yet,
+ * and each scan marks the rules whose literals it found.
+ */
 static int
-pf_pass(struct sigma_set *set, const struct sigma_detect *d,
+pf_pass(struct sigma_set *set, const struct sigma_rule *r,
     struct sigma_event *se)
 {
-	const struct sigma_pfg	*g;
-	const char		*p;
-	size_t			 i, j, len;
-	uint32_t		 u;
+	const struct sigma_detect *d = r->det;
+	size_t			 i;
 
 	if (d->nlits == 0)
 		return (1);
 	for (i = 0; i < d->npfg; i++) {
-		g = &d->pfg[i];
-		if (set->pfscanned[g->t] != set->epoch) {
-			u = set->pfpair[g->t];
-			if (u == PF_NOPAIR || set->pfscanned[u] ==
-			    set->epoch || !pf_scan_pair(set, se, g->t, u)) {
-				set->pfscanned[g->t] = set->epoch;
-				if (sigma_event_get(se, set->pft[g->t], &p,
-				    &len))
-					sigma_scan_run(set->pfscan[g->t], p,
-					    len, set->pffound +
-					    set->pfbase[g->t], set->epoch);
-			}
-		}
-		for (j = g->from; j < g->to; j++)
-			if (set->pffound[d->pfid[j]] == set->epoch)
-				return (1);
+		if (set->pfscanned[d->pfg[i].t] != set->epoch)
+			pf_scan(set, se, d->pfg[i].t);
+		if (set->rpass[r->index] == set->epoch)
+			return (1);
 	}
 	return (0);
 }
@@ -3937,6 +4026,9 @@ sigma_match(struct sigma_set *set, struct sigma_event *se,
 		if (set->npft > 0)
 			memset(set->pfscanned, 0, set->npft *
 			    sizeof(*set->pfscanned));
+		if (set->nrpass > 0)
+			memset(set->rpass, 0, set->nrpass *
+			    sizeof(*set->rpass));
 		set->epoch = 1;
 	}
 	for (i = 0; i < set->nls; i++) {
@@ -3948,7 +4040,7 @@ sigma_match(struct sigma_set *set, struct sigma_event *se,
 		for (j = 0; j < set->nbucket[i]; j++) {
 			r = set->bucket[i][j];
 			/* loaded detection rules only (the index) */
-			if (!pf_pass(set, r->det, se)) {
+			if (!pf_pass(set, r, se)) {
 				r->stats.prefiltered++;
 				continue;
 			}

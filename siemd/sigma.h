@@ -399,6 +399,9 @@ void		 sigma_scan_run(const struct sigma_scan *, const char *,
 		    size_t, uint32_t *, uint32_t);
 void		 sigma_scan_run2(const struct sigma_scan *, const char *,
 		    size_t, uint32_t *, uint32_t *, size_t, uint32_t);
+void		 sigma_scan_collect(const struct sigma_scan *, const char *,
+		    size_t, uint32_t *, uint32_t *, size_t *, uint32_t *,
+		    uint32_t *, size_t *, size_t, uint32_t);
 void		 sigma_scan_free(struct sigma_scan *);
 int		 sigma_scan_same(const struct sigma_scan *,
 		    const struct sigma_scan *);

@@ -59,8 +59,10 @@ struct base_secret {
 	enum base_need		 need;
 	char			**words;
 	size_t			 nwords;
-	pcre2_code		**allow;
+	pcre2_code		**allow;	/* tokens that are no secret */
 	size_t			 nallow;
+	pcre2_code		**exclude;	/* texts left to other rules */
+	size_t			 nexclude;
 	pcre2_match_data	*md;
 	struct sigma_target	 message;	/* fields by default */
 };
@@ -856,12 +858,20 @@ base_window_stats(const struct base_engine *be, const struct sigma_rule *r,
 
 /* Secrets by their entropy. */
 
-static int
+/* The bytes of a token: letters, digits, + / _ - (a table: every byte
+   of every line is looked up) */
+#define TOK_DIGITS	1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+#define TOK_LETTERS	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, \
+			1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const unsigned char sec_tok[256] = {
+	['+'] = 1, ['-'] = 1, ['/'] = 1, ['0'] = TOK_DIGITS,
+	['A'] = TOK_LETTERS, ['_'] = 1, ['a'] = TOK_LETTERS
+};
+
+static inline int
 sec_tokch(unsigned char c)
 {
-	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '_' ||
-	    c == '-');
+	return (sec_tok[c]);
 }
 
 static int
@@ -1058,6 +1068,19 @@ sec_next(const struct base_secret *sec, const char *p, size_t len,
 	return (0);
 }
 
+/* Does one of the exclude patterns match the text? */
+static int
+sec_excluded(const struct base_secret *sec, const char *p, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < sec->nexclude; i++)
+		if (pcre2_match(sec->exclude[i], (PCRE2_SPTR)p, len, 0, 0,
+		    sec->md, NULL) >= 0)
+			return (1);
+	return (0);
+}
+
 size_t
 base_secret_scan(const struct base_secret *sec, const char *p, size_t len,
     struct base_token *first)
@@ -1097,6 +1120,7 @@ sec_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 	char				 mask[SECRET_MASK_LEN];
 	size_t				 i, n, len, pos, nnew = 0;
 	uint64_t			 h;
+	int				 excluded;
 
 	n = x->nfields > 0 ? x->nfields : 1;
 	for (i = 0; i < n; i++) {
@@ -1105,7 +1129,16 @@ sec_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 		if (!sigma_event_get(se, t, &p, &len))
 			continue;
 		pos = 0;
+		excluded = -1;
 		while (sec_next(sec, p, len, &pos, &tok)) {
+			/*
+			 * A text a known-format rule reports is left to it;
+			 * tested only once a token is found, which is rare.
+			 */
+			if (excluded == -1)
+				excluded = sec_excluded(sec, p, len);
+			if (excluded)
+				break;
 			h = hash_bytes(FNV_BASIS ^ br->idx, p + tok.off,
 			    tok.len);
 			if (nv_seen(be, br, h) || nnew++ > 0)
@@ -1145,7 +1178,7 @@ sec_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 
 static const char *sec_keys[] = { "fields", "min-length", "max-length",
     "min-entropy", "min-entropy-hex", "context", "context-distance",
-    "need-context", "allow", NULL };
+    "need-context", "allow", "exclude", NULL };
 static const char *sec_words[] = { "key", "token", "secret", "passw",
     "pwd", "auth", "bearer", "credential", "private", "signature",
     "cookie", NULL };
@@ -1172,6 +1205,43 @@ sec_num(const struct sigma_ynode *m, const char *key, double lo, double hi,
 	snprintf(err, errlen, "%s must be a %snumber from %g to %g", key,
 	    whole ? "whole " : "", lo, hi);
 	return (-1);
+}
+
+static int	 sec_list(const struct sigma_ynode *, const char *, size_t,
+		    size_t, size_t *, char *, size_t);
+static const struct sigma_ynode *sec_item(const struct sigma_ynode *, size_t);
+
+/* The regular expressions of key (a string or a list), compiled. */
+static int
+sec_patterns(const struct sigma_ynode *m, const char *key, pcre2_code ***out,
+    size_t *nout, char *err, size_t errlen)
+{
+	const struct sigma_ynode	*v, *k;
+	PCRE2_UCHAR			 msg[128];
+	PCRE2_SIZE			 eoff;
+	size_t				 i, n;
+	int				 ec;
+
+	if ((v = sigma_ymap_get(m, key)) == NULL)
+		return (0);
+	if (sec_list(v, key, BASE_SECRET_MAX_ALLOW, 1024, &n, err, errlen) ==
+	    -1)
+		return (-1);
+	if ((*out = calloc(n, sizeof(**out))) == NULL)
+		fatal("%s: calloc", __func__);
+	for (i = 0; i < n; i++) {
+		k = sec_item(v, i);
+		if (((*out)[i] = pcre2_compile((PCRE2_SPTR)k->s, k->len,
+		    PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C, &ec, &eoff, NULL)) ==
+		    NULL) {
+			pcre2_get_error_message(ec, msg, sizeof(msg));
+			snprintf(err, errlen, "%s: item %zu: %s at offset %zu",
+			    key, i + 1, (char *)msg, (size_t)eoff);
+			return (-1);
+		}
+		(*nout)++;
+	}
+	return (0);
 }
 
 /* A string or a list of strings; its length in *n. */
@@ -1217,8 +1287,6 @@ base_secret_parse(const struct sigma_ynode *m, struct base_secret **out,
 	struct base_secret		*sec;
 	const struct sigma_ynode	*v, *k;
 	const char			*w;
-	PCRE2_UCHAR			 msg[128];
-	PCRE2_SIZE			 eoff;
 	double				 d;
 	size_t				 i, j, n;
 	int				 ec;
@@ -1315,28 +1383,13 @@ base_secret_parse(const struct sigma_ynode *m, struct base_secret **out,
 				sec->words[i][j] += 'a' - 'A';
 	}
 
-	if ((v = sigma_ymap_get(m, "allow")) != NULL) {
-		if (sec_list(v, "allow", BASE_SECRET_MAX_ALLOW, 1024, &n, err,
-		    errlen) == -1)
-			goto fail;
-		if ((sec->allow = calloc(n, sizeof(*sec->allow))) == NULL)
-			fatal("%s: calloc", __func__);
-		for (i = 0; i < n; i++) {
-			k = sec_item(v, i);
-			if ((sec->allow[i] = pcre2_compile((PCRE2_SPTR)k->s,
-			    k->len, PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C, &ec,
-			    &eoff, NULL)) == NULL) {
-				pcre2_get_error_message(ec, msg, sizeof(msg));
-				snprintf(err, errlen, "allow: item %zu: %s at "
-				    "offset %zu", i + 1, (char *)msg,
-				    (size_t)eoff);
-				goto fail;
-			}
-			sec->nallow++;
-		}
-		if ((sec->md = pcre2_match_data_create(1, NULL)) == NULL)
-			fatalx("%s: pcre2_match_data_create", __func__);
-	}
+	if (sec_patterns(m, "allow", &sec->allow, &sec->nallow, err,
+	    errlen) == -1 || sec_patterns(m, "exclude", &sec->exclude,
+	    &sec->nexclude, err, errlen) == -1)
+		goto fail;
+	if ((sec->nallow > 0 || sec->nexclude > 0) &&
+	    (sec->md = pcre2_match_data_create(1, NULL)) == NULL)
+		fatalx("%s: pcre2_match_data_create", __func__);
 	return (0);
  fail:
 	base_secret_free(sec);
@@ -1357,6 +1410,9 @@ base_secret_free(struct base_secret *sec)
 	for (i = 0; i < sec->nallow; i++)
 		pcre2_code_free(sec->allow[i]);
 	free(sec->allow);
+	for (i = 0; i < sec->nexclude; i++)
+		pcre2_code_free(sec->exclude[i]);
+	free(sec->exclude);
 	pcre2_match_data_free(sec->md);
 	sigma_target_free(&sec->message);
 	free(sec);

@@ -49,6 +49,7 @@ struct sigma_scan {
 	uint32_t		*out;		/* first state with output on
 						   the fail chain, 0: none */
 	size_t			 nstates;
+	uint8_t			 start[256];	/* byte that leaves the root */
 	int			 built;
 	int			 refs;
 };
@@ -253,6 +254,9 @@ sigma_scan_build(struct sigma_scan *sc)
 	 * stays in cache.
 	 */
 	n = sc->nstates * sc->nclass;
+	/* from the root, only bytes that begin a literal go anywhere */
+	for (c = 0; c < 256; c++)
+		sc->start[c] = sc->next[sc->map[c]] != 0;
 	for (i = 0; i < n; i++)
 		if (sc->out[sc->next[i]] != 0)
 			sc->next[i] |= SCAN_OUT32;
@@ -276,25 +280,43 @@ sigma_scan_build(struct sigma_scan *sc)
  * Stamps found[id] = epoch for every literal in p/len and, when tail
  * is not NULL, tail[id] = epoch for those that start at or after
  * byte split: one pass serves a column and another that is its end
- * (the message at the end of the raw record).
+ * (the message at the end of the raw record).  Each literal newly
+ * stamped is also listed in got (and tgot), when given, so that the
+ * caller can go from the literals found to the rules that need them.
  */
+struct scan_sink {
+	uint32_t	*found, *tail;
+	uint32_t	*got, *tgot;
+	size_t		 ngot, ntgot;
+	size_t		 split;
+	uint32_t	 epoch;
+};
+
 static inline void
 scan_out(const struct sigma_scan *sc, uint32_t u, size_t end,
-    uint32_t *found, uint32_t *tail, size_t split, uint32_t epoch)
+    struct scan_sink *k)
 {
 	int32_t	 id;
 
 	for (; u != 0; u = sc->out[sc->fail[u]]) {
 		id = sc->own[u];
-		found[id] = epoch;
-		if (tail != NULL && end >= split + sc->lit[id].len)
-			tail[id] = epoch;
+		if (k->found[id] != k->epoch) {
+			k->found[id] = k->epoch;
+			if (k->got != NULL)
+				k->got[k->ngot++] = id;
+		}
+		if (k->tail != NULL && end >= k->split + sc->lit[id].len &&
+		    k->tail[id] != k->epoch) {
+			k->tail[id] = k->epoch;
+			if (k->tgot != NULL)
+				k->tgot[k->ntgot++] = id;
+		}
 	}
 }
 
-void
-sigma_scan_run2(const struct sigma_scan *sc, const char *p, size_t len,
-    uint32_t *found, uint32_t *tail, size_t split, uint32_t epoch)
+static void
+scan_walk(const struct sigma_scan *sc, const char *p, size_t len,
+    struct scan_sink *k)
 {
 	const uint8_t	*map = sc->map;
 	size_t		 i, nclass = sc->nclass;
@@ -304,22 +326,76 @@ sigma_scan_run2(const struct sigma_scan *sc, const char *p, size_t len,
 		return;
 	if (sc->next16 != NULL) {
 		for (i = 0; i < len; i++) {
+			/*
+			 * At the root no literal is under way: bytes that
+			 * begin none are passed over without the table.
+			 */
+			if (s == 0) {
+				while (i < len && !sc->start[(uint8_t)p[i]])
+					i++;
+				if (i == len)
+					break;
+			}
 			s = sc->next16[s * nclass + map[(uint8_t)p[i]]];
 			if (!(s & SCAN_OUT16))
 				continue;
 			s &= ~SCAN_OUT16;
-			scan_out(sc, sc->out[s], i + 1, found, tail, split,
-			    epoch);
+			scan_out(sc, sc->out[s], i + 1, k);
 		}
 		return;
 	}
 	for (i = 0; i < len; i++) {
+		if (s == 0) {
+			while (i < len && !sc->start[(uint8_t)p[i]])
+				i++;
+			if (i == len)
+				break;
+		}
 		s = sc->next[s * nclass + map[(uint8_t)p[i]]];
 		if (!(s & SCAN_OUT32))
 			continue;
 		s &= ~SCAN_OUT32;
-		scan_out(sc, sc->out[s], i + 1, found, tail, split, epoch);
+		scan_out(sc, sc->out[s], i + 1, k);
 	}
+}
+
+void
+sigma_scan_run2(const struct sigma_scan *sc, const char *p, size_t len,
+    uint32_t *found, uint32_t *tail, size_t split, uint32_t epoch)
+{
+	struct scan_sink	 k;
+
+	memset(&k, 0, sizeof(k));
+	k.found = found;
+	k.tail = tail;
+	k.split = split;
+	k.epoch = epoch;
+	scan_walk(sc, p, len, &k);
+}
+
+/*
+ * The same, listing the literals newly stamped in got[] (and tgot[]
+ * for tail), which must hold sigma_scan_count() ids each; their
+ * numbers in *ngot and *ntgot.
+ */
+void
+sigma_scan_collect(const struct sigma_scan *sc, const char *p, size_t len,
+    uint32_t *found, uint32_t *got, size_t *ngot, uint32_t *tail,
+    uint32_t *tgot, size_t *ntgot, size_t split, uint32_t epoch)
+{
+	struct scan_sink	 k;
+
+	memset(&k, 0, sizeof(k));
+	k.found = found;
+	k.tail = tail;
+	k.got = got;
+	k.tgot = tgot;
+	k.split = split;
+	k.epoch = epoch;
+	scan_walk(sc, p, len, &k);
+	*ngot = k.ngot;
+	if (ntgot != NULL)
+		*ntgot = k.ntgot;
 }
 
 /* Stamps found[id] = epoch for every literal in p/len. */

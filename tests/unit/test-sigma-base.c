@@ -997,6 +997,8 @@ test_secret_parse_bad(void)
 		{ "{context: {key: 1}}\n", "context: expected a list" },
 		{ "{fields: []}\n", "fields: 1 to 8" },
 		{ "{allow: ['(unclosed']}\n", "allow: item 1: missing" },
+		{ "{exclude: ['x', '(unclosed']}\n",
+		    "exclude: item 2: missing" },
 	};
 	char	 name[64];
 	size_t	 i;
