@@ -27,10 +27,16 @@ piece_send(struct imsgev *iev, uint32_t type, json_t *piece, int more)
 		fatalx("%s: json_dumps", __func__);
 	len = strlen(text) + 1;
 	if (len > SIEMD_MAX_PAYLOAD) {
-		log_warnx("%s: one element of %zu bytes is too large to send",
+		/* an element alone past the limit: the piece goes empty */
+		log_warnx("%s: a piece of %zu bytes is too large to send",
 		    __func__, len);
+		free(text);
+		if ((text = strdup("[]")) == NULL)
+			fatal("%s: strdup", __func__);
+		len = 3;
 		rv = -1;
-	} else if (imsgev_compose(iev, type, more, -1, text, len) == -1)
+	}
+	if (imsgev_compose(iev, type, more, -1, text, len) == -1)
 		fatal("%s: compose", __func__);
 	free(text);
 	json_array_clear(piece);
@@ -75,19 +81,29 @@ json_chunks_send(struct imsgev *iev, uint32_t type, json_t *list)
 /*
  * One piece received: its elements join *pending.  Returns the whole
  * array (the caller's, and *pending is reset) once the last piece has
- * come, NULL before, or NULL with *pending cleared when a piece is not
- * an array.
+ * come, NULL before.  A piece that is not an array spoils the whole:
+ * the pieces up to the last one are dropped and NULL returned, so a
+ * part is never taken for the whole.
  */
 json_t *
 json_chunks_take(json_t **pending, const char *text, uint32_t more)
 {
 	json_t	*piece, *all;
 
+	if (*pending != NULL && !json_is_array(*pending)) {
+		/* spoilt: wait for the last piece, then start afresh */
+		if (!more) {
+			json_decref(*pending);
+			*pending = NULL;
+		}
+		return (NULL);
+	}
 	if ((piece = json_loads(text, 0, NULL)) == NULL ||
 	    !json_is_array(piece)) {
+		log_warnx("%s: a piece is not a JSON array", __func__);
 		json_decref(piece);
 		json_decref(*pending);
-		*pending = NULL;
+		*pending = more ? json_false() : NULL;
 		return (NULL);
 	}
 	if (*pending == NULL)

@@ -44,7 +44,8 @@
 #define CONF_MIN_MAXMSG		256
 #define CONF_MAX_LATENESS	3600		/* seconds */
 #define CONF_MAX_SUPPRESS	(7 * 86400)	/* seconds */
-#define CONF_MAX_QUERY_TIMEOUT	300		/* seconds */
+#define CONF_MAX_QUERY_TIMEOUT	50		/* seconds, under the web
+						   process's 60s for an answer */
 #define CONF_MAX_GROUPS		10000000
 #define CONF_MAX_SILENT		(30 * 86400)
 /* a record and its header must fit one batch to the parser */
@@ -480,7 +481,7 @@ apiopt		: listen			{
 		| QUERY TIMEOUT duration	{
 			if ($3 >= 0 && ($3 < 1 || $3 > CONF_MAX_QUERY_TIMEOUT))
 				conferr($<lineno>1, "query timeout must be "
-				    "between 1s and 5m");
+				    "between 1s and 50s");
 			else if ($3 >= 0)
 				conf->api.query_timeout = $3;
 		}
@@ -784,7 +785,7 @@ lookup(const char *s)
 	/* sorted for bsearch */
 	static const struct keyword keywords[] = {
 		{ "after",		AFTER },
-		{ "allowlist",	ALLOWLIST },
+		{ "allowlist",		ALLOWLIST },
 		{ "api",		API },
 		{ "app",		APP },
 		{ "body",		BODY },
@@ -815,7 +816,7 @@ lookup(const char *s)
 		{ "match",		MATCH },
 		{ "max",		MAX },
 		{ "message",		MESSAGE },
-		{ "metrics",	METRICS },
+		{ "metrics",		METRICS },
 		{ "on",			ON },
 		{ "origin",		ORIGIN },
 		{ "parsers",		PARSERS },
@@ -838,7 +839,7 @@ lookup(const char *s)
 		{ "silent",		SILENT },
 		{ "size",		SIZE },
 		{ "start",		START },
-		{ "suppress",	SUPPRESS },
+		{ "suppress",		SUPPRESS },
 		{ "tail",		TAIL },
 		{ "tcp",		TCP },
 		{ "timeout",		TIMEOUT },

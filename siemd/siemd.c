@@ -104,6 +104,7 @@ static int		 rules_absent(struct siemd_conf *);
 static void		 parent_reexec(void);
 static void		 secrets_digest(struct siemd_conf *, unsigned char *);
 static int		 same_processes(struct siemd_conf *, struct siemd_conf *);
+static int		 same_but_rules(const char *, const char *);
 static void		 reexec_timer(int, short, void *);
 static __dead void	 child_main(const char *, const char *);
 
@@ -484,6 +485,7 @@ check_rules(struct siemd_conf *conf)
 	struct sigma_set	*set;
 	struct sigma_rule	*r;
 	struct reason_count	*rc = NULL;
+	const char		*what;
 	size_t			 i, j, n, nrc = 0, loaded = 0, skipped = 0,
 				 invalid = 0;
 	int			 files, errors;
@@ -492,7 +494,7 @@ check_rules(struct siemd_conf *conf)
 		return (0);
 	n = sigma_set_count(set);
 	if ((rc = calloc(n + 1, sizeof(*rc))) == NULL)
-		err(1, "calloc");
+		fatal("%s: calloc", __func__);
 	for (i = 0; i < n; i++) {
 		r = sigma_set_rule(set, i);
 		if (r->state == SIGMA_LOADED) {
@@ -505,12 +507,13 @@ check_rules(struct siemd_conf *conf)
 			invalid++;
 		printf("%s: %s: %s\n", r->path, r->state == SIGMA_SKIPPED ?
 		    "skipped" : "invalid", r->reason);
+		what = r->state == SIGMA_SKIPPED ? "skipped" : "invalid";
 		for (j = 0; j < nrc; j++)
-			if (strcmp(rc[j].reason, r->reason) == 0)
+			if (rc[j].what == what &&
+			    strcmp(rc[j].reason, r->reason) == 0)
 				break;
 		if (j == nrc) {
-			rc[nrc].what = r->state == SIGMA_SKIPPED ? "skipped" :
-			    "invalid";
+			rc[nrc].what = what;
 			rc[nrc++].reason = r->reason;
 		}
 		rc[j].n++;
@@ -1049,11 +1052,13 @@ same_processes(struct siemd_conf *a, struct siemd_conf *b)
 	    a->parsers != b->parsers)
 		return (0);
 	for (r = 0; r < PROC_MAX && same; r++) {
-		if (r == PROC_CORRELATE)
-			continue;
 		ja = conf_json(a, r);
 		jb = conf_json(b, r);
-		same = ja != NULL && jb != NULL && strcmp(ja, jb) == 0;
+		if (r == PROC_CORRELATE)
+			/* its rules directory is taken up live */
+			same = same_but_rules(ja, jb);
+		else
+			same = ja != NULL && jb != NULL && strcmp(ja, jb) == 0;
 		free(ja);
 		free(jb);
 	}
@@ -1067,6 +1072,23 @@ same_processes(struct siemd_conf *a, struct siemd_conf *b)
  * other change (listeners, database, users, chroots, secrets) needs
  * processes that start afresh, so the daemon re-executes.
  */
+/* Correlate's settings equal but for the rules directory? */
+static int
+same_but_rules(const char *ja, const char *jb)
+{
+	json_t	*a, *b;
+	int	 same;
+
+	a = ja != NULL ? json_loads(ja, 0, NULL) : NULL;
+	b = jb != NULL ? json_loads(jb, 0, NULL) : NULL;
+	json_object_del(a, "rules");
+	json_object_del(b, "rules");
+	same = a != NULL && b != NULL && json_equal(a, b);
+	json_decref(a);
+	json_decref(b);
+	return (same);
+}
+
 int
 parent_reload(char *errbuf, size_t errlen)
 {

@@ -2688,7 +2688,7 @@ rule_ext(struct compile *cc, const struct sigma_ynode *n)
 	if (n->type != SIGMA_Y_MAP || n->n != 2 ||
 	    (s = yscalar(n->kids[0])) == NULL) {
 		rule_invalid(r, "siemd: expected a map with one key, "
-		    "baseline or new-value");
+		    "baseline, new-value or secret-entropy");
 		return (-1);
 	}
 	if ((x = calloc(1, sizeof(*x))) == NULL)
@@ -2715,8 +2715,8 @@ rule_ext(struct compile *cc, const struct sigma_ynode *n)
 		r->standalone = 0;
 		return (0);
 	} else {
-		rule_invalid(r, "siemd: unknown detection '%.32s' (baseline "
-		    "or new-value)", s);
+		rule_invalid(r, "siemd: unknown detection '%.32s' (baseline, "
+		    "new-value or secret-entropy)", s);
 		return (-1);
 	}
 	what = sigma_ext_type_name(x->type);
@@ -3281,7 +3281,15 @@ pf_build(struct sigma_set *set)
 			if (sigma_scan_same(set->pfscan[k], set->pfscan[c])) {
 				sigma_scan_free(set->pfscan[c]);
 				set->pfscan[c] = sigma_scan_ref(set->pfscan[k]);
-				if (set->pfpair[k] == PF_NOPAIR) {
+				/*
+				 * paired only when both are text columns: a
+				 * data value may live in a buffer the next
+				 * sigma_event_get() reuses
+				 */
+				if (set->pfpair[k] == PF_NOPAIR &&
+				    set->pfpair[c] == PF_NOPAIR &&
+				    set->pft[k]->kind == SIGMA_T_TEXT &&
+				    set->pft[c]->kind == SIGMA_T_TEXT) {
 					set->pfpair[k] = c;
 					set->pfpair[c] = k;
 				}
@@ -3353,11 +3361,7 @@ pf_rules(struct sigma_set *set)
 		fatal("%s: reallocarray", __func__);
 }
 
-/*
- * Scan columns t and u (which share an automaton) in one pass when one
- * value is the end of the other, as a syslog message is of its raw
- * record.  Returns 0 when they are not so related.
- */
+/* The rules needing the literals just found pass in this epoch. */
 static void
 pf_mark(struct sigma_set *set, const uint32_t *got, size_t n, uint32_t base)
 {
@@ -3371,6 +3375,11 @@ pf_mark(struct sigma_set *set, const uint32_t *got, size_t n, uint32_t base)
 	}
 }
 
+/*
+ * Scan columns t and u (which share an automaton) in one pass when one
+ * value is the end of the other, as a syslog message is of its raw
+ * record.  Returns 0 when they are not so related.
+ */
 static int
 pf_scan_pair(struct sigma_set *set, struct sigma_event *se, uint32_t t,
     uint32_t u)

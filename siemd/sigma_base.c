@@ -1231,8 +1231,10 @@ sec_patterns(const struct sigma_ynode *m, const char *key, pcre2_code ***out,
 		fatal("%s: calloc", __func__);
 	for (i = 0; i < n; i++) {
 		k = sec_item(v, i);
+		/* a line that is not valid UTF-8 is still matched */
 		if (((*out)[i] = pcre2_compile((PCRE2_SPTR)k->s, k->len,
-		    PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C, &ec, &eoff, NULL)) ==
+		    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
+		    PCRE2_NEVER_BACKSLASH_C, &ec, &eoff, NULL)) ==
 		    NULL) {
 			pcre2_get_error_message(ec, msg, sizeof(msg));
 			snprintf(err, errlen, "%s: item %zu: %s at offset %zu",

@@ -59,7 +59,8 @@
  *      min-entropy-hex bits of Shannon entropy per character, or
  *    - holds a digit and a letter, at least min-entropy bits per
  *      character, and less than half of it in word-like runs of
- *      letters (an optional capital and 3 or more small letters).
+ *      letters (a capital and 3 or more small letters, or 4 or more
+ *      small letters).
  *  - need-context (none, hex or all; default hex) says which tokens
  *    also need one of the context words (case-insensitive) in the
  *    context-distance bytes before them.

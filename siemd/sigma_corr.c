@@ -128,7 +128,7 @@ struct corr_engine {
 	struct corr_group	*dirty;
 	int64_t			 clock;
 	int			 quiet;
-	uint64_t		*scratch;	/* 2 x max_entries hashes */
+	uint64_t		*scratch;	/* scratch_slots(max_entries) */
 	struct corr_stats	 st;
 };
 
@@ -148,6 +148,7 @@ static int	 window_eval(struct corr_engine *, struct corr_rule *,
 		    struct corr_group *, int64_t, uint64_t, size_t *,
 		    size_t *);
 static int	 cmp_ok(const struct sigma_corr *, double);
+static size_t	 scratch_slots(size_t);
 static void	 input(struct corr_engine *, struct corr_rule *,
 		    const struct corr_feed *, struct sigma_event *,
 		    const struct corr_fire *, int64_t, int64_t, int);
@@ -269,7 +270,7 @@ corr_new(struct sigma_set *set, const struct sigma_map *map,
 	if ((ce->byidx = calloc(n + 1, sizeof(*ce->byidx))) == NULL ||
 	    (ce->feeds = calloc(n + 1, sizeof(*ce->feeds))) == NULL ||
 	    (ce->rules = calloc(n + 1, sizeof(*ce->rules))) == NULL ||
-	    (ce->scratch = calloc(2 * ce->p.max_entries,
+	    (ce->scratch = calloc(scratch_slots(ce->p.max_entries),
 	    sizeof(*ce->scratch))) == NULL)
 		fatal("%s: calloc", __func__);
 	ce->ntab = 1024;
@@ -677,6 +678,17 @@ cmp_ok(const struct sigma_corr *co, double v)
 }
 
 
+/* Slots of the distinct-value set for n hits: a power of two >= 2n. */
+static size_t
+scratch_slots(size_t n)
+{
+	size_t	 slots;
+
+	for (slots = 1; slots < 2 * n; slots <<= 1)
+		;
+	return (slots);
+}
+
 /* The first of the group's hits with ts > t (with ge, ts >= t). */
 static size_t
 hits_from(const struct corr_group *g, int64_t t, int ge)
@@ -717,8 +729,7 @@ distinct_values(struct corr_engine *ce, const struct sigma_corr *co,
 		if (lb >= 0 && lb < (double)(b - a))
 			need = (size_t)lb;
 	}
-	for (mask = 1; mask < 2 * (b - a); mask <<= 1)
-		;
+	mask = scratch_slots(b - a);
 	memset(tab, 0, mask * sizeof(*tab));
 	mask--;
 	for (i = a; i < b && d < need; i++) {

@@ -28,6 +28,7 @@
 #include "store_ckpt.h"
 #include "store_fts.h"
 #include "store_seal.h"
+#include "json_chunks.h"
 #include "keyfilter.h"
 
 #define STORE_BATCH_EVENTS	10000	/* commit at this many events */
@@ -2269,27 +2270,9 @@ store_dispatch_web(struct imsgev *iev, struct imsg *imsg)
 }
 
 /*
- * At start the web process learns which tokens stay revoked: JSON
- * arrays of at most STORE_REVOKED_CHUNK entries (each well under 200
- * bytes, so a message stays below the payload limit); peerid 1 says
- * more follow, 0 marks the last.
+ * At start the web process learns which tokens stay revoked; a long
+ * list goes in pieces (json_chunks.h).
  */
-#define STORE_REVOKED_CHUNK	4096
-
-static void
-store_send_revoked_chunk(json_t *list, int more)
-{
-	char	*text;
-
-	if ((text = json_dumps(list, JSON_COMPACT)) == NULL)
-		fatal("%s: json_dumps", __func__);
-	if (imsgev_compose(st.web, IMSG_REVOKED_LIST, more, -1, text,
-	    strlen(text) + 1) == -1)
-		fatal("%s: compose", __func__);
-	free(text);
-	json_array_clear(list);
-}
-
 static void
 store_send_revoked(void)
 {
@@ -2301,15 +2284,12 @@ store_send_revoked(void)
 	if ((list = json_array()) == NULL)
 		fatal("%s: json_array", __func__);
 	sqlite3_bind_int64(s, 1, real_us() / 1000000);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		if (json_array_size(list) == STORE_REVOKED_CHUNK)
-			store_send_revoked_chunk(list, 1);
+	while (sqlite3_step(s) == SQLITE_ROW)
 		json_array_append_new(list, json_pack("{s:s,s:I}",
 		    "jti", (const char *)sqlite3_column_text(s, 0),
 		    "exp", (json_int_t)sqlite3_column_int64(s, 1)));
-	}
 	sqlite3_reset(s);
-	store_send_revoked_chunk(list, 0);
+	(void)json_chunks_send(st.web, IMSG_REVOKED_LIST, list);
 	json_decref(list);
 }
 

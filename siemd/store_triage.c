@@ -1090,8 +1090,10 @@ op_silence_edit(struct tctx *t, json_t *req)
 	if (ts_step(t, TS_SILENCE_SET) == -1)
 		return (503);
 	sqlite3_bind_int64(old, 1, id);
-	if (ts_step(t, TS_SILENCE_GET) != SQLITE_ROW)
+	if (ts_step(t, TS_SILENCE_GET) != SQLITE_ROW) {
+		sqlite3_reset(old);
 		return (503);
+	}
 	json_object_set_new(t->reply, "silence", triage_silence_json(old,
 	    t->now));
 	sqlite3_reset(old);
@@ -1254,8 +1256,10 @@ op_allow_edit(struct tctx *t, json_t *req)
 	if (ts_step(t, TS_ALLOW_SET) == -1)
 		return (503);
 	sqlite3_bind_int64(old, 1, id);
-	if (ts_step(t, TS_ALLOW_GET) != SQLITE_ROW)
+	if (ts_step(t, TS_ALLOW_GET) != SQLITE_ROW) {
+		sqlite3_reset(old);
 		return (503);
+	}
 	json_object_set_new(t->reply, "entry", triage_allow_json(old));
 	sqlite3_reset(old);
 	json_object_set_new(t->reply, "notify", json_string("allowlist"));

@@ -1195,15 +1195,6 @@ api_budget_ms(void)
 	return (api.budget_ms > 0 ? api.budget_ms : API_DEFAULT_BUDGET_MS);
 }
 
-static int64_t
-api_mono_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
-
 void
 api_init(struct proc_ctx *ctx)
 {
@@ -1278,7 +1269,7 @@ api_query(int kind, json_t *params, int budget_ms, api_done_cb done,
 	call->reqid = api.next_reqid;
 	call->proc = best;
 	call->kind = kind;
-	call->t0 = api_mono_us();
+	call->t0 = mono_us();
 	call->done = done;
 	call->arg = arg;
 	memset(&req, 0, sizeof(req));
@@ -1358,7 +1349,7 @@ api_dispatch_query(struct imsgev *iev, struct imsg *imsg)
 	    len - 1)
 		return (-1);
 	if (call->kind >= 0 && call->kind < QK_MAX) {
-		double	 secs = (api_mono_us() - call->t0) / 1e6;
+		double	 secs = (mono_us() - call->t0) / 1e6;
 		size_t	 k;
 
 		for (k = 0; k < QBUCKETS; k++)

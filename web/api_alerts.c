@@ -136,6 +136,7 @@ static void	 fetch_done(struct api_call *, int, const char *);
 static json_t	*conf_allow;
 static void	(*prev_revoke_hook)(void);
 static void	 clients_tokens(void);
+static void	 clients_check(void);
 
 void
 alerts_conf(json_t *api)
@@ -946,14 +947,10 @@ stream_keepalive(int fd, short events, void *arg)
 {
 	struct timeval	 tv = { ALERTS_SSE_KEEPALIVE, 0 };
 	struct aclient	*ac;
-	void		(*saved)(void);
 	static const char ka[] = ": keepalive\n\n";
 
-	/* only this stream's clients: stream.c checks its own */
-	saved = prev_revoke_hook;
-	prev_revoke_hook = NULL;
-	clients_tokens();
-	prev_revoke_hook = saved;
+	/* stream.c checks its own clients at its keepalive */
+	clients_check();
 	TAILQ_FOREACH(ac, &al.clients, entry)
 		if (resp_queued(ac->conn) < ALERTS_SSE_QUEUED)
 			resp_chunk(ac->conn, ka, sizeof(ka) - 1);
@@ -1022,9 +1019,9 @@ client_unauthorized(struct aclient *ac, const char *why)
 	client_free(ac);
 }
 
-/* At each keepalive and after a logout (chained after stream.c's). */
+/* End the alert streams of tokens that expired or were revoked. */
 static void
-clients_tokens(void)
+clients_check(void)
 {
 	struct aclient	*ac, *next;
 	time_t		 now = time(NULL);
@@ -1036,6 +1033,13 @@ clients_tokens(void)
 		else if (auth_revoked(ac->jti, now))
 			client_unauthorized(ac, "token revoked");
 	}
+}
+
+/* After a logout: ours, then the hook this one replaced (stream.c's). */
+static void
+clients_tokens(void)
+{
+	clients_check();
 	if (prev_revoke_hook != NULL)
 		prev_revoke_hook();
 }

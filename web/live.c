@@ -14,6 +14,7 @@
 #include "siemd.h"
 #include "event_wire.h"
 #include "live.h"
+#include "json_chunks.h"
 #include "router.h"
 #include "server.h"
 #include "auth.h"
@@ -60,20 +61,22 @@ live_dispatch_store(struct imsgev *iev, struct imsg *imsg)
 		live_batches++;
 		break;
 	case IMSG_REVOKED_LIST: {
+		static json_t	*pending;
 		const char	*text;
 		json_t		*list;
 
-		if (imsg_get_string(imsg, &text) == -1 ||
-		    (list = json_loads(text, 0, NULL)) == NULL)
+		if (imsg_get_string(imsg, &text) == -1)
 			return (-1);
+		/* in pieces when long; tokens are served once all came */
+		if ((list = json_chunks_take(&pending, text,
+		    imsg->hdr.peerid)) == NULL)
+			break;
 		if (auth_revocation_import(list) == -1) {
 			json_decref(list);
 			return (-1);
 		}
 		json_decref(list);
-		/* the store's last piece has peerid 0 */
-		if (imsg->hdr.peerid == 0)
-			server_hold(0);
+		server_hold(0);
 		break;
 	}
 	case IMSG_ALERT_STORED: {

@@ -56,7 +56,6 @@ static void	 h_openapi(struct request *);
 static void	 h_metrics(struct request *);
 
 static int	 router_metrics_allowed(const char *);
-static int64_t	 router_mono_us(void);
 static int	 router_authorize(struct request *, int);
 static unsigned int router_prepare(struct request *);
 static void	 router_noroute(struct request *, unsigned int);
@@ -274,15 +273,6 @@ request_header(const struct request *req, const char *name)
 	return (http_field(req->http, name));
 }
 
-static int64_t
-router_mono_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
-
 /*
  * The server frees a request once its answer is complete or given
  * up: a dispatched one counts in its route's histogram then.  Live
@@ -299,7 +289,7 @@ router_request_free(struct request *req)
 	    r < router_routes + NROUTES &&
 	    strstr(r->pattern, "/stream/") == NULL) {
 		i = r - router_routes;
-		secs = (router_mono_us() - req->t0) / 1e6;
+		secs = (mono_us() - req->t0) / 1e6;
 		for (k = 0; k < NBUCKETS; k++)
 			if (secs <= router_buckets[k])
 				break;
@@ -882,7 +872,7 @@ router_dispatch(struct conn *c, struct request *req)
 		router_noroute(req, allowed);
 		return;
 	}
-	req->t0 = router_mono_us();
+	req->t0 = mono_us();
 	for (i = 0; i < req->nparams; i++)
 		used += strlen(req->params[i].name) +
 		    strlen(req->params[i].value) + 2;

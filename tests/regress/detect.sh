@@ -165,6 +165,12 @@ check "unsuppressed-still-fires" wait_sql "SELECT count(*) FROM alerts WHERE gro
 check "allowlisted-no-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=192.0.2.44'")" = 0 ]
 check "silenced-no-scanner-alert" [ "$(sql "SELECT count(*) FROM alerts WHERE group_key = 'src_ip=198.51.100.99' AND title LIKE 'Web vulnerability scanner%'")" = 0 ]
 check "suppression-counted" eventually 30 eval '"$SIEMCTL" -s "$SOCK" show status | grep -q "correlate .*allowlisted_hits=[1-9]"'
+# a correlation setting is no rule: a reload that changes it restarts
+# the processes, and correlate runs with the new value
+echo "correlation suppress 30m" >>"$D/siemd.conf"
+"$SIEMCTL" -s "$SOCK" reload >"$D/reload3.out" 2>&1
+check "reload-setting-restarts" grep -q "restarting processes" "$D/reload3.out"
+check "reload-setting-taken" eventually 150 eval '"$SIEMCTL" -s "$SOCK" show status 2>/dev/null | grep -q "correlate .*corr_suppress_s=1800"'
 stop
 check "stop-status-0" [ "$STATUS" = 0 ]
 finish
