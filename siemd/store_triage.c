@@ -184,6 +184,8 @@ static int	 op_unsilence(struct tctx *, json_t *);
 static int	 op_allow(struct tctx *, json_t *);
 static int	 op_unallow(struct tctx *, json_t *);
 static int	 op_silence_edit(struct tctx *, json_t *);
+static int	 row_get(struct tctx *, enum triage_stmt, int64_t,
+		    const char *, sqlite3_stmt **);
 static int	 op_allow_edit(struct tctx *, json_t *);
 static int	 silence_check(struct tctx *, json_t *, json_t *, json_t *,
 		    json_t *);
@@ -1045,6 +1047,30 @@ bind_new(sqlite3_stmt *s, int i, json_t *v, sqlite3_stmt *old, int col)
 		bind_opt(s, i, json_string_value(v));
 }
 
+/*
+ * The row of id by statement n, stepped onto it in *sp (reset it after
+ * use): 0, or 404 with missing, or 503.
+ */
+static int
+row_get(struct tctx *t, enum triage_stmt n, int64_t id, const char *missing,
+    sqlite3_stmt **sp)
+{
+	sqlite3_stmt	*s;
+	int		 rv;
+
+	if ((s = ts(t, n)) == NULL)
+		return (503);
+	sqlite3_bind_int64(s, 1, id);
+	if ((rv = ts_step(t, n)) == -1)
+		return (503);
+	if (rv != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return (fail(t, 404, missing));
+	}
+	*sp = s;
+	return (0);
+}
+
 /* PATCH of a silence: the fields given change, the others stay. */
 static int
 op_silence_edit(struct tctx *t, json_t *req)
@@ -1067,15 +1093,9 @@ op_silence_edit(struct tctx *t, json_t *req)
 	exp = json_object_get(req, "expires_at");
 	if ((rv = silence_check(t, rule, group, reason, exp)) != 0)
 		return (rv);
-	if ((old = ts(t, TS_SILENCE_GET)) == NULL)
-		return (503);
-	sqlite3_bind_int64(old, 1, id);
-	if ((rv = ts_step(t, TS_SILENCE_GET)) == -1)
-		return (503);
-	if (rv != SQLITE_ROW) {
-		sqlite3_reset(old);
-		return (fail(t, 404, "no such silence"));
-	}
+	if ((rv = row_get(t, TS_SILENCE_GET, id, "no such silence", &old)) !=
+	    0)
+		return (rv);
 	if ((s = ts(t, TS_SILENCE_SET)) == NULL) {
 		sqlite3_reset(old);
 		return (503);
@@ -1232,15 +1252,9 @@ op_allow_edit(struct tctx *t, json_t *req)
 	if ((rv = allow_check(t, cidr, comment, canon, sizeof(canon), id)) !=
 	    0)
 		return (rv);
-	if ((old = ts(t, TS_ALLOW_GET)) == NULL)
-		return (503);
-	sqlite3_bind_int64(old, 1, id);
-	if ((rv = ts_step(t, TS_ALLOW_GET)) == -1)
-		return (503);
-	if (rv != SQLITE_ROW) {
-		sqlite3_reset(old);
-		return (fail(t, 404, "no such allow-list entry"));
-	}
+	if ((rv = row_get(t, TS_ALLOW_GET, id, "no such allow-list entry",
+	    &old)) != 0)
+		return (rv);
 	if ((s = ts(t, TS_ALLOW_SET)) == NULL) {
 		sqlite3_reset(old);
 		return (503);

@@ -785,9 +785,12 @@ api_silences(struct request *req)
 	json_decref(p);
 }
 
-/* expires_at is ISO 8601 here and µs at the store, which checks it. */
-void
-api_silence_add(struct request *req)
+/*
+ * The body of a silence, its expires_at (ISO 8601 here, µs at the
+ * store, which checks it) converted; NULL when answered already.
+ */
+static json_t *
+silence_body(struct request *req)
 {
 	json_t		*body, *exp;
 	int64_t		 t;
@@ -795,19 +798,28 @@ api_silence_add(struct request *req)
 	if (params_only(req, NULL) == -1 || (body = req_body(req,
 	    "the body may hold rule_id, group_key, reason and expires_at "
 	    "only")) == NULL)
-		return;
+		return (NULL);
 	if ((exp = json_object_get(body, "expires_at")) != NULL) {
 		if (!json_is_string(exp) ||
 		    api_time_parse(json_string_value(exp), api_now(), &t) ==
 		    -1) {
 			json_decref(body);
-			http_problem(req->conn, 400, "expires_at: required, an "
-			    "ISO 8601 time (2026-11-04T08:00:00Z)");
-			return;
+			http_problem(req->conn, 400, "expires_at: an ISO 8601 "
+			    "time (2026-11-04T08:00:00Z)");
+			return (NULL);
 		}
 		json_object_set_new(body, "expires_at", json_integer(t));
 	}
-	triage_send(req, body, "silence", ANS_SILENCE);
+	return (body);
+}
+
+void
+api_silence_add(struct request *req)
+{
+	json_t	*body;
+
+	if ((body = silence_body(req)) != NULL)
+		triage_send(req, body, "silence", ANS_SILENCE);
 }
 
 void
@@ -822,29 +834,16 @@ api_silence_delete(struct request *req)
 	    "unsilence", ANS_DELETED);
 }
 
-/* PATCH: the fields given change; expires_at is ISO 8601 here too. */
+/* PATCH: the fields given change. */
 void
 api_silence_edit(struct request *req)
 {
-	json_t		*body, *exp;
-	int64_t		 id, t;
+	json_t		*body;
+	int64_t		 id;
 
 	if ((id = path_id(req, "no such silence")) == 0 ||
-	    params_only(req, NULL) == -1 || (body = req_body(req,
-	    "the body may hold rule_id, group_key, reason and expires_at "
-	    "only")) == NULL)
+	    (body = silence_body(req)) == NULL)
 		return;
-	if ((exp = json_object_get(body, "expires_at")) != NULL) {
-		if (!json_is_string(exp) ||
-		    api_time_parse(json_string_value(exp), api_now(), &t) ==
-		    -1) {
-			json_decref(body);
-			http_problem(req->conn, 400, "expires_at: an ISO 8601 "
-			    "time (2026-11-04T08:00:00Z)");
-			return;
-		}
-		json_object_set_new(body, "expires_at", json_integer(t));
-	}
 	json_object_set_new(body, "id", json_integer(id));
 	triage_send(req, body, "silence_edit", ANS_SILENCE_EDITED);
 }
