@@ -166,6 +166,8 @@ static void	 bl_hit(struct base_engine *, struct base_rule *,
 static void	 bl_expire(struct base_engine *, struct bl_lru *);
 static void	 nv_free(struct base_engine *, struct nv_value *);
 static int	 nv_seen(struct base_engine *, struct base_rule *, uint64_t);
+static void	 alert_one(struct base_engine *, struct base_rule *,
+		    const char *, int64_t, int64_t, const char *);
 static void	 sec_hit(struct base_engine *, struct base_rule *,
 		    struct sigma_event *, int64_t, int64_t);
 static int	 sec_next(const struct base_secret *, const char *, size_t,
@@ -697,7 +699,6 @@ nv_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
     int64_t ts, int64_t id, int learning)
 {
 	const struct sigma_ext	*x = br->x;
-	struct corr_alert	 a;
 	char			 group[CORR_GROUP_LEN], vals[CORR_GROUP_LEN];
 	char			 both[CORR_GROUP_LEN];
 	char			 detail[BASE_DETAIL_LEN];
@@ -731,9 +732,19 @@ nv_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 	    vals) < 0 || snprintf(detail, sizeof(detail), "First time seen: "
 	    "%s%s%s.", vals, glen ? " for " : "", group) < 0)
 		fatalx("%s: snprintf", __func__);
+	alert_one(be, br, both, ts, id, detail);
+}
+
+/* An alert of one event (a first sighting, a secret). */
+static void
+alert_one(struct base_engine *be, struct base_rule *br, const char *group,
+    int64_t ts, int64_t id, const char *detail)
+{
+	struct corr_alert	 a;
+
 	memset(&a, 0, sizeof(a));
 	a.rule = br->r;
-	a.group = both;
+	a.group = group;
 	a.fired = ts;
 	a.first = a.last = ts;
 	a.count = 1;
@@ -1113,7 +1124,6 @@ sec_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 	const struct sigma_ext		*x = br->x;
 	const struct sigma_target	*t;
 	struct base_token		 tok, hit;
-	struct corr_alert		 a;
 	const char			*p, *name, *hname = NULL, *hp = NULL;
 	char				 group[CORR_GROUP_LEN];
 	char				 detail[BASE_DETAIL_LEN];
@@ -1164,16 +1174,7 @@ sec_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 	    "", hit.context ? hit.context : "", hit.context ? "'" : "", mask,
 	    BASE_SECRET_SHOW, nnew > 1 ? "  The event holds more tokens "
 	    "like it." : "");
-	memset(&a, 0, sizeof(a));
-	a.rule = br->r;
-	a.group = group;
-	a.fired = ts;
-	a.first = a.last = ts;
-	a.count = 1;
-	a.ids = &id;
-	a.nids = id > 0;
-	a.detail = detail;
-	be->alert(&a, be->arg);
+	alert_one(be, br, group, ts, id, detail);
 }
 
 static const char *sec_keys[] = { "fields", "min-length", "max-length",

@@ -816,6 +816,25 @@ sb_indent(const char *text, int n)
 	return (out);
 }
 
+/*
+ * A rule made of fmt with the example's fragment, indented by four
+ * spaces, for its one %s; NULL (and said) when the example is missing.
+ */
+static char *
+sb_around(const char *example, const char *fmt)
+{
+	char	*frag, *ind, *text;
+
+	if ((frag = sb_example(example)) == NULL)
+		return (NULL);
+	ind = sb_indent(frag, 4);
+	if (asprintf(&text, fmt, ind) == -1)
+		exit(1);
+	free(ind);
+	free(frag);
+	return (text);
+}
+
 /* A detection rule named by id (uuid) or name, one selection line. */
 static char *
 sb_stub(const char *ref, const char *product, const char *extra,
@@ -907,7 +926,7 @@ static void
 sb_fragments(void)
 {
 	const char	*docs[3];
-	char		*frag, *ind, *corr, *base;
+	char		*corr, *base;
 	char		 n[16];
 	int		 i;
 
@@ -917,14 +936,12 @@ sb_fragments(void)
 	docs[2] = NULL;
 
 	TEST_BEGIN("spec-corr-example03-group-by");
-	if ((frag = sb_example("extracted_examples/"
-	    "sigma-correlation-rules_example03.yml")) != NULL) {
-		ind = sb_indent(frag, 4);
-		if (asprintf(&corr, "title: ex03\ncorrelation:\n"
+	if ((corr = sb_around("extracted_examples/"
+	    "sigma-correlation-rules_example03.yml",
+	    "title: ex03\ncorrelation:\n"
 		    "    type: event_count\n    rules:\n"
 		    "        - failed_logon\n%s    timespan: 1h\n"
-		    "    condition:\n        gte: 3\n", ind) == -1)
-			exit(1);
+		    "    condition:\n        gte: 3\n")) != NULL) {
 		docs[1] = corr;
 		CHECK(sb_setup(docs));
 		/* one user of one domain three times: a group */
@@ -950,22 +967,18 @@ sb_fragments(void)
 		sb_feed(13, (const char *[]){ "EventID", "4625",
 		    "TargetUserName", "eve", NULL }, NULL, NULL);
 		CHECK_INT(sb_alerts("ex03", NULL), 1);
-		free(ind);
 		free(corr);
-		free(frag);
 	} else
-		CHECK(frag != NULL);
+		CHECK(corr != NULL);
 	TEST_END();
 
 	TEST_BEGIN("spec-corr-example04-gte-100");
-	if ((frag = sb_example("extracted_examples/"
-	    "sigma-correlation-rules_example04.yml")) != NULL) {
-		ind = sb_indent(frag, 4);
-		if (asprintf(&corr, "title: ex04\ncorrelation:\n"
+	if ((corr = sb_around("extracted_examples/"
+	    "sigma-correlation-rules_example04.yml",
+	    "title: ex04\ncorrelation:\n"
 		    "    type: event_count\n    rules:\n"
 		    "        - failed_logon\n    group-by:\n"
-		    "        - Host\n    timespan: 1h\n%s", ind) == -1)
-			exit(1);
+		    "        - Host\n    timespan: 1h\n%s")) != NULL) {
 		docs[1] = corr;
 		CHECK(sb_setup(docs));
 		for (i = 0; i < 99; i++)
@@ -975,22 +988,18 @@ sb_fragments(void)
 		sb_feed(99, (const char *[]){ "EventID", "4625", "Host",
 		    "h1", NULL }, NULL, NULL);
 		CHECK_INT(sb_alerts("ex04", "Host=h1"), 1);
-		free(ind);
 		free(corr);
-		free(frag);
 	} else
-		CHECK(frag != NULL);
+		CHECK(corr != NULL);
 	TEST_END();
 
 	TEST_BEGIN("spec-corr-example05-gt-100-lte-200");
-	if ((frag = sb_example("extracted_examples/"
-	    "sigma-correlation-rules_example05.yml")) != NULL) {
-		ind = sb_indent(frag, 4);
-		if (asprintf(&corr, "title: ex05\ncorrelation:\n"
+	if ((corr = sb_around("extracted_examples/"
+	    "sigma-correlation-rules_example05.yml",
+	    "title: ex05\ncorrelation:\n"
 		    "    type: event_count\n    rules:\n"
 		    "        - failed_logon\n    group-by:\n"
-		    "        - Host\n    timespan: 1h\n%s", ind) == -1)
-			exit(1);
+		    "        - Host\n    timespan: 1h\n%s")) != NULL) {
 		docs[1] = corr;
 		CHECK(sb_setup(docs));
 		/* 100 is not more than 100 */
@@ -1008,11 +1017,9 @@ sb_fragments(void)
 			    "Host", "h3", NULL }, NULL, NULL);
 		}
 		CHECK_INT(sb_alerts("ex05", "Host=h3"), 0);
-		free(ind);
 		free(corr);
-		free(frag);
 	} else
-		CHECK(frag != NULL);
+		CHECK(corr != NULL);
 	TEST_END();
 	free(base);
 }
