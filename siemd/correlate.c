@@ -648,9 +648,16 @@ correlate_rules_report(void)
 			continue;
 		if (r->state != SIGMA_LOADED)
 			json_object_set_new(o, "reason", json_string(r->reason));
-		if (r->ext != NULL)
+		/*
+		 * A siemd: section decides on the hits of its detection:
+		 * fired is what it found (hits, what it was given).
+		 */
+		if (r->ext != NULL) {
 			json_object_set_new(o, "siemd",
 			    json_string(sigma_ext_type_name(r->ext->type)));
+			json_object_set_new(o, "fired", json_integer(
+			    (json_int_t)base_rule_fired(cr.be, r)));
+		}
 		json_array_append_new(list, o);
 	}
 	/* thousands of rules pass a message's size: sent in pieces */

@@ -123,6 +123,8 @@ struct base_rule {
 	int64_t			 learn;		/* µs */
 	int64_t			 learn_from;	/* earliest received_at */
 	const struct base_secret *sec;		/* secret-entropy */
+	uint64_t		 fired;		/* alerts raised (or, quiet,
+						   that would have been) */
 	size_t			 n;		/* groups or values */
 	struct bl_lru		 groups;
 	struct nv_lru		 values;
@@ -303,6 +305,18 @@ const struct base_stats *
 base_stats(const struct base_engine *be)
 {
 	return (&be->st);
+}
+
+/* How many times the rule's section fired; 0 for a rule without one. */
+uint64_t
+base_rule_fired(const struct base_engine *be, const struct sigma_rule *r)
+{
+	const struct base_rule	*br;
+
+	if (be == NULL || r->index >= be->nset ||
+	    (br = be->byidx[r->index]) == NULL)
+		return (0);
+	return (br->fired);
 }
 
 static uint64_t
@@ -652,6 +666,7 @@ bl_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 	g->hot = b;
 	g->fired = b * br->bucket;
 	be->st.fired++;
+	br->fired++;
 	if (be->quiet || be->alert == NULL)
 		return;
 	t = (time_t)(g->fired / 1000000);
@@ -725,6 +740,7 @@ nv_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 	if (nv_seen(be, br, h) || learning)
 		return;
 	be->st.fired++;
+	br->fired++;
 	if (be->quiet || be->alert == NULL)
 		return;
 	/* both fit (checked above); the detail may be cut */
@@ -1161,6 +1177,7 @@ sec_hit(struct base_engine *be, struct base_rule *br, struct sigma_event *se,
 	if (nnew == 0)
 		return;
 	be->st.fired++;
+	br->fired++;
 	if (be->quiet || be->alert == NULL)
 		return;
 	base_secret_mask(hp + hit.off, hit.len, mask, sizeof(mask));

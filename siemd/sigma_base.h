@@ -160,6 +160,8 @@ void		 base_flush(struct base_engine *);
 /* quiet: state is rebuilt but nothing is reported (a replay) */
 void		 base_set_quiet(struct base_engine *, int);
 const struct base_stats *base_stats(const struct base_engine *);
+uint64_t	 base_rule_fired(const struct base_engine *,
+		    const struct sigma_rule *);
 
 /*
  * siemd: secret-entropy: the section's map (every key checked; fields

@@ -106,6 +106,17 @@ try {
 		await clean(page, 'correlation page');
 	});
 
+	await step('rule-page-section-fired', async () => {
+		/* a rule with a siemd: section shows what the section found */
+		await page.goto(`${base}#/rules/` +
+		    'f40ac0e1-da2a-41a9-b13b-90b2a13fb1f6');
+		await page.waitForSelector('[data-tile=fired]');
+		const t = await page.textContent('[data-tile=fired]');
+		assert(/Fired/.test(t) && /secret-entropy/.test(t),
+		    `fired tile: ${t}`);
+		await clean(page, 'section fired');
+	});
+
 	/* a silence made from an alert's page: rule and group filled in */
 	const reason = `maintenance window ${Date.now()}`;
 	let silenced = false;

@@ -8,9 +8,7 @@
 T=secrets
 . tests/regress/lib.sh
 require_root
-command -v sqlite3 >/dev/null || { echo "SKIP $T: sqlite3 missing"; exit 0; }
-command -v logger >/dev/null || { echo "SKIP $T: logger missing"; exit 0; }
-command -v curl >/dev/null || { echo "SKIP $T: curl missing"; exit 0; }
+require_tools sqlite3 logger curl jq
 setup
 write_conf
 mkdir -m 0755 "$D/web"
@@ -109,6 +107,18 @@ check "no-double-alerts" [ "$(sql "SELECT count(*) FROM alerts WHERE tags LIKE '
 # the look-alikes were stored and raised nothing
 check "benign-stored" wait_sql "SELECT count(*) FROM events WHERE message LIKE 'benign-%' OR src_ip IN ('198.51.100.20', '198.51.100.21')" 11
 check "benign-no-alert" [ "$(sql "SELECT count(*) FROM alerts a, json_each(a.event_ids) j JOIN events e ON e.id = j.value WHERE e.message LIKE 'benign-%' OR e.src_ip IN ('198.51.100.20', '198.51.100.21')")" = 0 ]
+
+# the rule page tells what the section found from what it was given:
+# its detection passes every line, the section fired for one token
+admin_login
+entropy_rule() {
+	curl -sk --max-time 20 -H "$AUTH" \
+	    "https://127.0.0.1:$P_API/api/v1/rules/f40ac0e1-da2a-41a9-b13b-90b2a13fb1f6" \
+	    >"$D/entropy-rule.json" &&
+	    jq -e '.siemd == "secret-entropy" and .fired == 1 and .hits > 10' \
+	    "$D/entropy-rule.json" >/dev/null
+}
+check "entropy-rule-fired-once" eventually 150 entropy_rule
 stop
 check "stop-status-0" [ "$STATUS" = 0 ]
 finish

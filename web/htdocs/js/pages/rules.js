@@ -424,6 +424,11 @@ export function RulePage({ id }) {
 			    <div class="tile-value"><${Num} n=${rule.hits} /></div>
 			    <div class="tile-sub">last ${lastHit(rule.last_hit)}</div>
 			</div>
+			${rule.siemd ? html`<div class="tile" data-tile="fired">
+			    <div class="tile-label">Fired</div>
+			    <div class="tile-value"><${Num} n=${rule.fired ?? 0} />
+			    </div><div class="tile-sub">by its ${rule.siemd}
+			    section</div></div>` : ''}
 		</div>
 		<section class="card" aria-labelledby="rule-about">
 			<h2 id="rule-about">About</h2>
