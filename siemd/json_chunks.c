@@ -83,7 +83,8 @@ json_chunks_send(struct imsgev *iev, uint32_t type, json_t *list)
  * array (the caller's, and *pending is reset) once the last piece has
  * come, NULL before.  A piece that is not an array spoils the whole:
  * the pieces up to the last one are dropped and NULL returned, so a
- * part is never taken for the whole.
+ * part is never taken for the whole.  So does a whole past
+ * JSON_CHUNK_MAX_ELEMS elements.
  */
 json_t *
 json_chunks_take(json_t **pending, const char *text, uint32_t more)
@@ -99,8 +100,12 @@ json_chunks_take(json_t **pending, const char *text, uint32_t more)
 		return (NULL);
 	}
 	if ((piece = json_loads(text, 0, NULL)) == NULL ||
-	    !json_is_array(piece)) {
-		log_warnx("%s: a piece is not a JSON array", __func__);
+	    !json_is_array(piece) || (*pending != NULL &&
+	    json_array_size(*pending) + json_array_size(piece) >
+	    JSON_CHUNK_MAX_ELEMS)) {
+		/* a sender gone wrong must not grow the receiver forever */
+		log_warnx("%s: a piece that is not a JSON array, or past %d "
+		    "elements in all", __func__, JSON_CHUNK_MAX_ELEMS);
 		json_decref(piece);
 		json_decref(*pending);
 		*pending = more ? json_false() : NULL;

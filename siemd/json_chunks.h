@@ -14,6 +14,7 @@
 struct imsgev;
 
 #define JSON_CHUNK_BYTES	(512 * 1024)	/* text of one piece, about */
+#define JSON_CHUNK_MAX_ELEMS	1000000		/* elements of a whole */
 
 int	 json_chunks_send(struct imsgev *, uint32_t, json_t *);
 json_t	*json_chunks_take(json_t **, const char *, uint32_t);

@@ -186,6 +186,7 @@ static int	 op_unallow(struct tctx *, json_t *);
 static int	 op_silence_edit(struct tctx *, json_t *);
 static int	 row_get(struct tctx *, enum triage_stmt, int64_t,
 		    const char *, sqlite3_stmt **);
+static int	 edited(struct tctx *, enum triage_stmt, int64_t);
 static int	 op_allow_edit(struct tctx *, json_t *);
 static int	 silence_check(struct tctx *, json_t *, json_t *, json_t *,
 		    json_t *);
@@ -1109,15 +1110,26 @@ op_silence_edit(struct tctx *t, json_t *req)
 	sqlite3_reset(old);
 	if (ts_step(t, TS_SILENCE_SET) == -1)
 		return (503);
-	sqlite3_bind_int64(old, 1, id);
-	if (ts_step(t, TS_SILENCE_GET) != SQLITE_ROW) {
-		sqlite3_reset(old);
+	return (edited(t, TS_SILENCE_GET, id));
+}
+
+/*
+ * The answer to an edit: the row as it now is (under "silence" or
+ * "entry") and what correlate must read again.
+ */
+static int
+edited(struct tctx *t, enum triage_stmt n, int64_t id)
+{
+	sqlite3_stmt	*s;
+	int		 silence = n == TS_SILENCE_GET;
+
+	if (row_get(t, n, id, "gone while changed", &s) != 0)
 		return (503);
-	}
-	json_object_set_new(t->reply, "silence", triage_silence_json(old,
-	    t->now));
-	sqlite3_reset(old);
-	json_object_set_new(t->reply, "notify", json_string("silences"));
+	json_object_set_new(t->reply, silence ? "silence" : "entry",
+	    silence ? triage_silence_json(s, t->now) : triage_allow_json(s));
+	sqlite3_reset(s);
+	json_object_set_new(t->reply, "notify", json_string(silence ?
+	    "silences" : "allowlist"));
 	return (200);
 }
 
@@ -1269,15 +1281,7 @@ op_allow_edit(struct tctx *t, json_t *req)
 	sqlite3_reset(old);
 	if (ts_step(t, TS_ALLOW_SET) == -1)
 		return (503);
-	sqlite3_bind_int64(old, 1, id);
-	if (ts_step(t, TS_ALLOW_GET) != SQLITE_ROW) {
-		sqlite3_reset(old);
-		return (503);
-	}
-	json_object_set_new(t->reply, "entry", triage_allow_json(old));
-	sqlite3_reset(old);
-	json_object_set_new(t->reply, "notify", json_string("allowlist"));
-	return (200);
+	return (edited(t, TS_ALLOW_GET, id));
 }
 
 static int

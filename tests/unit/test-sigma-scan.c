@@ -1084,6 +1084,51 @@ test_e2e(void)
 	sigma_map_free(map);
 }
 
+/* Two rules of text under map; NULL (the check failed) when they do not
+   both load. */
+static struct sigma_set *
+two_rules(const char *maptext, const char *rules, struct sigma_map **mapp)
+{
+	struct sigma_set	*set;
+	char			 err[SIGMA_REASON_LEN];
+
+	*mapp = sigma_map_load_buf(maptext, strlen(maptext), err,
+	    sizeof(err));
+	CHECK(*mapp != NULL);
+	if (*mapp == NULL)
+		return (NULL);
+	set = sigma_set_new(*mapp);
+	sigma_set_add_file(set, "pair.yml", rules, strlen(rules));
+	CHECK_INT(sigma_set_compile(set), 2);
+	return (set);
+}
+
+/*
+ * The two rules' verdicts on one event through the shared prefilter
+ * against full evaluation (explain); full[i] set, mismatches counted
+ * in *bad and the first ones shown with what.
+ */
+static void
+two_verdicts(struct sigma_set *set, struct sigma_event *se, int full[2],
+    int *bad, const char *what)
+{
+	struct e2e_hits	 h;
+	json_t		*j;
+	size_t		 i;
+
+	h.set = set;
+	memset(h.got, 0, sizeof(h.got));
+	(void)sigma_match(set, se, e2e_hit, &h);
+	for (i = 0; i < 2; i++) {
+		full[i] = sigma_explain(sigma_set_rule(set, i), se, &j) == 0 &&
+		    json_is_true(json_object_get(j, "matched"));
+		json_decref(j);
+		if (h.got[i] != full[i] && (*bad)++ < 10)
+			printf("# rule %zu: shared %d, full %d on %s\n", i + 1,
+			    h.got[i], full[i], what);
+	}
+}
+
 /*
  * Message and raw with the same literals share one automaton, and when
  * the message is the end of the raw record one pass over the record
@@ -1105,28 +1150,19 @@ test_pair(void)
 	static const char *const lits[] = { "mimikatz", "net user", "ab" };
 	struct sigma_map	*map;
 	struct sigma_set	*set;
-	struct sigma_rule	*r;
 	struct siem_event	 ev;
 	struct sigma_event	 se;
-	struct e2e_hits		 h;
-	json_t			*j;
-	char			 err[SIGMA_REASON_LEN], head[128], msg[128],
-				 raw[256];
+	char			 head[128], msg[128], raw[256];
 	const char		*l;
 	size_t			 i, e, cut;
-	int			 full, bad = 0, split = 0, nfull[2] = { 0, 0 };
+	int			 full[2], bad = 0, split = 0,
+				 nfull[2] = { 0, 0 };
 
 	TEST_BEGIN("pair-message-end-of-raw");
-	map = sigma_map_load_buf(e2e_map, strlen(e2e_map), err, sizeof(err));
-	CHECK(map != NULL);
-	if (map == NULL) {
+	if ((set = two_rules(e2e_map, pair_rules, &map)) == NULL) {
 		TEST_END();
 		return;
 	}
-	set = sigma_set_new(map);
-	sigma_set_add_file(set, "pair.yml", pair_rules, strlen(pair_rules));
-	CHECK_INT(sigma_set_compile(set), 2);
-	h.set = set;
 	rng = E2E_SEED;
 	for (e = 0; e < 4000; e++) {
 		/* a literal cut in two by the boundary, or whole in one */
@@ -1146,19 +1182,9 @@ test_pair(void)
 		if (cut > 0 && cut < strlen(l))
 			split++;
 		sigma_event_from_event(&se, &ev);
-		memset(h.got, 0, sizeof(h.got));
-		(void)sigma_match(set, &se, e2e_hit, &h);
-		for (i = 0; i < 2; i++) {
-			r = sigma_set_rule(set, i);
-			full = sigma_explain(r, &se, &j) == 0 &&
-			    json_is_true(json_object_get(j, "matched"));
-			json_decref(j);
-			nfull[i] += full;
-			if (h.got[i] != full && bad++ < 10)
-				printf("# rule %zu: shared %d, full %d on "
-				    "message \"%s\" raw \"%s\"\n", i + 1,
-				    h.got[i], full, ev.text[EV_MESSAGE], raw);
-		}
+		two_verdicts(set, &se, full, &bad, raw);
+		for (i = 0; i < 2; i++)
+			nfull[i] += full[i];
 		sigma_event_done(&se);
 		event_clear(&ev);
 	}
@@ -1202,38 +1228,19 @@ test_pair_data(void)
 	struct sigma_set	*set;
 	struct sigma_event	 se;
 	struct siem_event	 ev;
-	struct e2e_hits		 h;
-	json_t			*j;
-	char			 err[SIGMA_REASON_LEN];
-	size_t			 e, i;
-	int			 full, bad = 0;
+	size_t			 e;
+	int			 full[2], bad = 0;
 
 	TEST_BEGIN("pair-data-columns-apart");
-	map = sigma_map_load_buf(data_map, strlen(data_map), err, sizeof(err));
-	CHECK(map != NULL);
-	if (map == NULL) {
+	if ((set = two_rules(data_map, data_rules, &map)) == NULL) {
 		TEST_END();
 		return;
 	}
-	set = sigma_set_new(map);
-	sigma_set_add_file(set, "data.yml", data_rules, strlen(data_rules));
-	CHECK_INT(sigma_set_compile(set), 2);
-	h.set = set;
 	for (e = 0; e < sizeof(data) / sizeof(data[0]); e++) {
 		event_init(&ev);
 		ev.data = json_loads(data[e], 0, NULL);
 		sigma_event_from_event(&se, &ev);
-		memset(h.got, 0, sizeof(h.got));
-		(void)sigma_match(set, &se, e2e_hit, &h);
-		for (i = 0; i < 2; i++) {
-			full = sigma_explain(sigma_set_rule(set, i), &se,
-			    &j) == 0 && json_is_true(json_object_get(j,
-			    "matched"));
-			json_decref(j);
-			if (h.got[i] != full && bad++ < 10)
-				printf("# rule %zu: shared %d, full %d on %s\n",
-				    i + 1, h.got[i], full, data[e]);
-		}
+		two_verdicts(set, &se, full, &bad, data[e]);
 		sigma_event_done(&se);
 		event_clear(&ev);
 	}
