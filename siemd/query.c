@@ -310,6 +310,7 @@ struct qproc {
 	uint64_t		 kf_skipped;	/* chunks they ruled out */
 	TAILQ_HEAD(, qjob)	 jobs;
 	struct event		 run_ev;
+	struct event		 idle_ev;	/* let go of sealing files */
 
 	/* the running query */
 	uint32_t		 cur;
@@ -332,6 +333,7 @@ struct qproc {
 static struct qproc	 q;
 
 static json_t	*query_counters(void *);
+static void	 query_idle(int, short, void *);
 static void	 query_stop(void *);
 static int	 query_dispatch_web(struct imsgev *, struct imsg *);
 static int	 query_accept(struct imsg *);
@@ -1513,7 +1515,8 @@ part_ranges(struct qpart *p, json_t *params, int asc, struct qrange **rp,
 			out = i == nh[f];
 		}
 		q.kf_chunks++;
-		if (!out || first < cur)
+		/* bounds that make no sense are read as "maybe" */
+		if (!out || first < cur || last < first || last == INT64_MAX)
 			continue;
 		q.kf_skipped++;
 		if (first > cur)
@@ -3149,6 +3152,21 @@ query_stop(void *arg)
 	query_close();
 }
 
+/*
+ * Every second without work: learn which partitions the store left,
+ * and let go of them, so that the sealer can switch them from WAL
+ * without waiting for this process's next request.
+ */
+static void
+query_idle(int fd, short events, void *arg)
+{
+	struct timeval	 tv = { 1, 0 };
+
+	if (TAILQ_EMPTY(&q.jobs) && q.db != NULL && parts_refresh() == 0)
+		parts_let_go();
+	evtimer_add(&q.idle_ev, &tv);
+}
+
 __dead void
 query(struct proc_ctx *ctx)
 {
@@ -3177,5 +3195,7 @@ query(struct proc_ctx *ctx)
 	child_seal(&q.c, child_dbdir(&q.c));
 	q.web->dispatch = query_dispatch_web;
 	event_assign(&q.run_ev, ctx->evbase, -1, 0, query_run, NULL);
+	evtimer_assign(&q.idle_ev, ctx->evbase, query_idle, NULL);
+	query_idle(-1, 0, NULL);
 	child_run(&q.c);
 }

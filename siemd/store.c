@@ -912,7 +912,9 @@ part_fts_seal(sqlite3 *pdb, int64_t version, const char *part,
 	*bytes = 0;
 	if (version < 3 || fts_file(part, file, sizeof(file)) == -1)
 		return (0);
-	(void)fts_catch_up(pdb, part);
+	/* a partition is sealed with its whole index, or not at all */
+	if (fts_catch_up(pdb, part) == -1)
+		return (-1);
 	if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		log_warnx("%s: %s", file, sqlite3_errmsg(db));
@@ -1044,6 +1046,9 @@ part_sealed(const struct seal_job *j)
 	}
 	sqlite3_bind_int64(s, 5, j->bytes);
 	store_step(STMT_PART_SEAL);
+	/* another partition may wait too (one left after a stop) */
+	if (st.seal_retry_at == 0)
+		st.seal_retry_at = mono_us();
 	st.sealed++;
 	st.seal_us += j->us;
 	st.last_seal_us = j->us;
@@ -1759,7 +1764,7 @@ kf_resume(sqlite3 *db, int64_t first)
 {
 	sqlite3_stmt	*s;
 	const char	*t;
-	int		 i;
+	int		 i, rv;
 
 	st.kf_n = 0;
 	st.kf_first = db_int(db, "SELECT max(last_id) + 1 FROM keyfilter",
@@ -1768,12 +1773,15 @@ kf_resume(sqlite3 *db, int64_t first)
 	    " events WHERE id >= ?1", -1, &s, NULL) != SQLITE_OK)
 		fatalx("%s: %s", __func__, sqlite3_errmsg(db));
 	sqlite3_bind_int64(s, 1, st.kf_first);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((rv = sqlite3_step(s)) == SQLITE_ROW)
 		for (i = 0; i < KF_FIELDS; i++)
 			if ((t = (const char *)sqlite3_column_text(s, i)) !=
 			    NULL)
 				kf_push((enum kf_field)i, t,
 				    sqlite3_column_bytes(s, i));
+	/* a filter short of some rows would hide them from searches */
+	if (rv != SQLITE_DONE)
+		fatalx("%s: %s", __func__, sqlite3_errmsg(db));
 	sqlite3_finalize(s);
 }
 

@@ -30,8 +30,15 @@ lines() {
 count() {
 	_n=0 _cur= _pages=0
 	while [ $_pages -lt 50 ]; do
-		$C -H "$AUTH" "$U/events?limit=300&$1${_cur:+&cursor=$_cur}" \
-		    >"$D/page.json" || break
+		# an error answer is no page: "error", not 0 events
+		if ! $C -f -H "$AUTH" \
+		    "$U/events?limit=300&$1${_cur:+&cursor=$_cur}" \
+		    >"$D/page.json" ||
+		    ! jq -e '.data | type == "array"' "$D/page.json" \
+		    >/dev/null; then
+			echo error
+			return
+		fi
 		_n=$((_n + $(jq '.data | length' "$D/page.json")))
 		_cur=$(jq -r '.next_cursor // empty' "$D/page.json")
 		_pages=$((_pages + 1))
