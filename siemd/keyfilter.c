@@ -43,14 +43,21 @@ hash_cmp(const void *a, const void *b)
 	return (x < y ? -1 : x > y);
 }
 
+/* The bit of probe i of hash h in m bits (double hashing). */
+static uint64_t
+kf_bit(uint64_t h, int i, uint64_t m)
+{
+	return (((h & 0xffffffff) + (uint64_t)i * ((h >> 32) | 1)) % m);
+}
+
 static void
 kf_set(uint8_t *bits, uint64_t m, uint64_t h)
 {
-	uint64_t	 h1 = h & 0xffffffff, h2 = (h >> 32) | 1, b;
+	uint64_t	 b;
 	int		 i;
 
 	for (i = 0; i < KF_PROBES; i++) {
-		b = (h1 + (uint64_t)i * h2) % m;
+		b = kf_bit(h, i, m);
 		bits[b / 8] |= 1 << (b % 8);
 	}
 }
@@ -85,7 +92,7 @@ kf_build(uint64_t *h, size_t n, size_t *len)
 int
 kf_maybe(const uint8_t *f, size_t len, uint64_t h)
 {
-	uint64_t	 m, h1 = h & 0xffffffff, h2 = (h >> 32) | 1, b;
+	uint64_t	 m, b;
 	int		 i, k;
 
 	if (f == NULL || len < 2 || f[0] == 0 || f[0] > 32)
@@ -93,7 +100,7 @@ kf_maybe(const uint8_t *f, size_t len, uint64_t h)
 	m = (uint64_t)(len - 1) * 8;
 	k = f[0];
 	for (i = 0; i < k; i++) {
-		b = (h1 + (uint64_t)i * h2) % m;
+		b = kf_bit(h, i, m);
 		if ((f[1 + b / 8] & (1 << (b % 8))) == 0)
 			return (0);
 	}
